@@ -1,0 +1,229 @@
+// Package app wires the platform together: configuration, database,
+// services and the web server. cmd/xuejiangping only parses flags and
+// calls it; tests start the whole program through it.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"xuejiangping/internal/audit"
+	"xuejiangping/internal/auth"
+	"xuejiangping/internal/db"
+	"xuejiangping/internal/demo"
+	"xuejiangping/internal/feedback"
+	"xuejiangping/internal/org"
+	"xuejiangping/internal/web"
+)
+
+// Version is set at build time with -ldflags "-X xuejiangping/internal/app.Version=…".
+var Version = "dev"
+
+// Config is the whole runtime configuration.
+type Config struct {
+	Addr         string
+	DataDir      string
+	DSN          string // postgres://… or empty for SQLite under DataDir
+	Demo         bool
+	DemoPassword string
+	DemoSeed     int64
+	District     string // name of the district created on first start without --demo
+	TLSCert      string
+	TLSKey       string
+	IdleTimeout  time.Duration
+	MaxFailures  int
+	LockFor      time.Duration
+	Out          io.Writer // where first-start credentials are printed
+	Log          *slog.Logger
+}
+
+// DSNOrDefault is the database to open.
+func (c Config) DSNOrDefault() string {
+	if c.DSN != "" {
+		return c.DSN
+	}
+	dir := c.DataDir
+	if dir == "" {
+		dir = "data"
+	}
+	return filepath.Join(dir, "xuejiangping.db")
+}
+
+// App is a running platform.
+type App struct {
+	Cfg    Config
+	DB     *db.DB
+	Auth   *auth.Service
+	Web    *web.Server
+	server *http.Server
+	ln     net.Listener
+	done   chan error
+}
+
+// Open connects the database, migrates it, loads the demo or the first
+// admin if it is empty, and builds the web server. It does not listen yet.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	d, err := db.Open(ctx, cfg.DSNOrDefault())
+	if err != nil {
+		return nil, fmt.Errorf("数据库打开失败: %w", err)
+	}
+	a := &App{Cfg: cfg, DB: d}
+	if err := a.firstStart(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Auth = auth.New(d, auth.Config{MaxFailures: cfg.MaxFailures, LockFor: cfg.LockFor, IdleTimeout: cfg.IdleTimeout})
+	a.Web, err = web.New(web.Config{SecureCookies: cfg.TLSCert != "", IdleTimeout: cfg.IdleTimeout, Version: Version},
+		d, a.Auth, org.New(d), &feedback.Service{DB: d}, cfg.Log)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// firstStart fills an empty database: the demo district with --demo, or
+// else a bare district and one admin whose generated password must be
+// changed at first login.
+func (a *App) firstStart(ctx context.Context) error {
+	empty, err := demo.IsEmpty(ctx, a.DB)
+	if err != nil || !empty {
+		return err
+	}
+	out := a.Cfg.Out
+	if a.Cfg.Demo {
+		pw := a.Cfg.DemoPassword
+		generated := pw == ""
+		if generated {
+			pw = auth.GeneratePassword()
+		}
+		seed := a.Cfg.DemoSeed
+		if seed == 0 {
+			seed = 1
+		}
+		if err := demo.Load(ctx, a.DB, seed, pw); err != nil {
+			return fmt.Errorf("载入演示数据失败: %w", err)
+		}
+		fmt.Fprintf(out, "已载入演示数据：%s。演示账号（密码均为 %s", demo.DistrictName, pw)
+		if generated {
+			fmt.Fprint(out, "，为随机生成，请记下")
+		}
+		fmt.Fprintln(out, "）：")
+		for _, acc := range demo.Accounts {
+			fmt.Fprintf(out, "  %-10s %s（%s）\n", acc.Username, acc.Role.Label(), acc.Note)
+		}
+		return nil
+	}
+	name := a.Cfg.District
+	if name == "" {
+		name = "本区"
+	}
+	var pw string
+	err = a.DB.InTx(ctx, func(tx *db.Tx) error {
+		root, err := org.CreateRoot(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		uid, p, err := auth.CreateUser(ctx, tx, audit.System, auth.NewUser{Username: "admin", DisplayName: "管理员"})
+		if err != nil {
+			return err
+		}
+		pw = p
+		return auth.AddGrant(ctx, tx, audit.System, uid, auth.Admin, root)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "已初始化“%s”。管理员账号 admin，初始密码 %s（首次登录须修改）。\n", name, pw)
+	return nil
+}
+
+// Listen binds the address (":0" picks a free port; see Addr).
+func (a *App) Listen() error {
+	addr := a.Cfg.Addr
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	a.ln = ln
+	return nil
+}
+
+// Addr is the bound address.
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// URL is the base URL.
+func (a *App) URL() string {
+	scheme := "http"
+	if a.Cfg.TLSCert != "" {
+		scheme = "https"
+	}
+	return scheme + "://" + a.Addr()
+}
+
+// Serve starts serving in the background.
+func (a *App) Serve() {
+	a.server = &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Cfg.Log.Handler(), slog.LevelWarn),
+	}
+	a.done = make(chan error, 1)
+	go func() {
+		var err error
+		if a.Cfg.TLSCert != "" {
+			a.server.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			err = a.server.ServeTLS(a.ln, a.Cfg.TLSCert, a.Cfg.TLSKey)
+		} else {
+			err = a.server.Serve(a.ln)
+		}
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		a.done <- err
+	}()
+}
+
+// Wait blocks until the server stops.
+func (a *App) Wait() error { return <-a.done }
+
+// Close shuts the server down gracefully and closes the database.
+func (a *App) Close() error {
+	if a.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.server.Shutdown(ctx)
+	}
+	return a.DB.Close()
+}
+
+// Backup writes a consistent copy of a live SQLite database to out.
+func Backup(ctx context.Context, d *db.DB, out string) error {
+	if d.Dialect != db.SQLite {
+		return errors.New("PostgreSQL 请使用 pg_dump 备份（见 README）")
+	}
+	// VACUUM INTO reads one snapshot of the database and writes a fresh,
+	// compact file: consistent even while the server keeps writing.
+	_, err := d.SQL().ExecContext(ctx, `VACUUM INTO ?`, out)
+	return err
+}

@@ -1,0 +1,226 @@
+package contest
+
+import (
+	"cmp"
+	"slices"
+)
+
+// ProjectScoring says how a project's raw results compare.
+type ProjectScoring string
+
+const (
+	ScorePoints ProjectScoring = "points" // higher is better (hits, height, score)
+	ScoreTime   ProjectScoring = "time"   // lower is better, in milliseconds
+	ScoreRank   ProjectScoring = "rank"   // lower is better, a place given by the referee
+)
+
+// DefaultPlacementPoints are the points for 1st, 2nd, … place; places beyond
+// the table earn nothing.
+var DefaultPlacementPoints = []int{10, 8, 6, 5, 4, 3, 2, 1}
+
+// Project is one project of a team event. Values are integers in the
+// project's smallest unit (points, centimetres, milliseconds, places).
+type Project struct {
+	ID        string         `json:"id"`
+	Name      string         `json:"name"`
+	Scoring   ProjectScoring `json:"scoring"`
+	Placement []int          `json:"placement,omitempty"` // default DefaultPlacementPoints
+}
+
+// OutdoorDayProjects are the seed's five projects (户外拓展), as a starting
+// point for a config.
+func OutdoorDayProjects() []Project {
+	return []Project{
+		{ID: "grenade", Name: "投手榴弹", Scoring: ScorePoints},
+		{ID: "chess", Name: "智连棋局", Scoring: ScoreRank},
+		{ID: "curling", Name: "旱地冰壶", Scoring: ScorePoints},
+		{ID: "tower", Name: "合力建塔", Scoring: ScoreTime},
+		{ID: "kart", Name: "卡丁车", Scoring: ScoreTime},
+	}
+}
+
+// TeamEventConfig configures a team event.
+type TeamEventConfig struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Teams    []Team    `json:"teams"`
+	Projects []Project `json:"projects"`
+}
+
+// ProjectResult is a team's raw result in a project. DNF (did not finish)
+// ranks after every finisher and earns no points.
+type ProjectResult struct {
+	Value int64 `json:"value"`
+	DNF   bool  `json:"dnf,omitempty"`
+}
+
+// TeamEvent holds the results entered by the referees. Entering a result
+// again replaces it: referees correct mistakes.
+type TeamEvent struct {
+	cfg      TeamEventConfig
+	teams    map[string]int
+	projects map[string]int
+	results  []map[string]ProjectResult // per project, by team
+}
+
+// NewTeamEvent validates cfg.
+func NewTeamEvent(cfg TeamEventConfig) (*TeamEvent, error) {
+	bad := &Error{Code: "config_invalid", Message: "团体项目配置有误：参赛队或项目编号为空、重复，或计分方式无效"}
+	t := &TeamEvent{cfg: cfg, teams: map[string]int{}, projects: map[string]int{}}
+	for i, tm := range cfg.Teams {
+		if _, dup := t.teams[tm.ID]; tm.ID == "" || dup {
+			return nil, bad
+		}
+		t.teams[tm.ID] = i
+	}
+	for i, p := range cfg.Projects {
+		if _, dup := t.projects[p.ID]; p.ID == "" || dup {
+			return nil, bad
+		}
+		switch p.Scoring {
+		case ScorePoints, ScoreTime, ScoreRank:
+		default:
+			return nil, bad
+		}
+		t.projects[p.ID] = i
+		t.results = append(t.results, map[string]ProjectResult{})
+	}
+	if len(cfg.Teams) == 0 || len(cfg.Projects) == 0 {
+		return nil, bad
+	}
+	return t, nil
+}
+
+// Record enters (or corrects) a team's result in a project.
+func (t *TeamEvent) Record(project, team string, r ProjectResult) error {
+	p, ok := t.projects[project]
+	if _, tok := t.teams[team]; !ok || !tok {
+		return refuse("team_event_invalid")
+	}
+	sc := t.cfg.Projects[p].Scoring
+	if !r.DNF && (r.Value < 0 || (sc == ScoreRank && r.Value < 1)) {
+		return refuse("team_event_invalid")
+	}
+	t.results[p][team] = r
+	return nil
+}
+
+// Placement is a team's place in one project.
+type Placement struct {
+	Rank   int    `json:"rank"` // 0: no result entered
+	Team   string `json:"team"`
+	Name   string `json:"name"`
+	Value  int64  `json:"value"`
+	DNF    bool   `json:"dnf,omitempty"`
+	Points int    `json:"points"`
+}
+
+// ProjectRanking ranks the teams in one project. Teams with equal results
+// share the place and its points; the next place is skipped (1, 2, 2, 4).
+// Teams without a result come last with rank 0.
+func (t *TeamEvent) ProjectRanking(project string) ([]Placement, error) {
+	p, ok := t.projects[project]
+	if !ok {
+		return nil, refuse("team_event_invalid")
+	}
+	pr := t.cfg.Projects[p]
+	table := pr.Placement
+	if table == nil {
+		table = DefaultPlacementPoints
+	}
+	better := func(a, b Placement) int { // negative: a ranks before b
+		if a.DNF != b.DNF {
+			if a.DNF {
+				return 1
+			}
+			return -1
+		}
+		if a.DNF {
+			return 0
+		}
+		if pr.Scoring == ScorePoints {
+			return cmp.Compare(b.Value, a.Value)
+		}
+		return cmp.Compare(a.Value, b.Value)
+	}
+	var ranked, missing []Placement
+	for _, tm := range t.cfg.Teams {
+		pl := Placement{Team: tm.ID, Name: tm.Name}
+		r, ok := t.results[p][tm.ID]
+		if !ok {
+			missing = append(missing, pl)
+			continue
+		}
+		pl.Value, pl.DNF = r.Value, r.DNF
+		ranked = append(ranked, pl)
+	}
+	slices.SortStableFunc(ranked, better) // stable: config order among equals
+	for i := range ranked {
+		if i > 0 && better(ranked[i-1], ranked[i]) == 0 {
+			ranked[i].Rank = ranked[i-1].Rank
+		} else {
+			ranked[i].Rank = i + 1
+		}
+		if !ranked[i].DNF && ranked[i].Rank <= len(table) {
+			ranked[i].Points = table[ranked[i].Rank-1]
+		}
+	}
+	return append(ranked, missing...), nil
+}
+
+// TeamEventStanding is a team's overall result.
+type TeamEventStanding struct {
+	Rank   int    `json:"rank"`
+	Team   string `json:"team"`
+	Name   string `json:"name"`
+	Unit   string `json:"unit"`
+	Points int    `json:"points"`
+	Places []int  `json:"places"` // rank in each project, config order; 0 = no result
+}
+
+// Standings sums the placement points; equal totals are separated by more
+// first places, then more second places, and so on ("countback"), and share
+// a rank if still equal.
+func (t *TeamEvent) Standings() []TeamEventStanding {
+	out := make([]TeamEventStanding, len(t.cfg.Teams))
+	for i, tm := range t.cfg.Teams {
+		out[i] = TeamEventStanding{Team: tm.ID, Name: tm.Name, Unit: tm.Unit, Places: make([]int, len(t.cfg.Projects))}
+	}
+	for p, pr := range t.cfg.Projects {
+		ranking, _ := t.ProjectRanking(pr.ID)
+		for _, pl := range ranking {
+			s := &out[t.teams[pl.Team]]
+			s.Points += pl.Points
+			s.Places[p] = pl.Rank
+		}
+	}
+	countback := func(a, b TeamEventStanding) int {
+		if c := cmp.Compare(b.Points, a.Points); c != 0 {
+			return c
+		}
+		for place := 1; place <= len(t.cfg.Teams); place++ {
+			na, nb := 0, 0
+			for p := range a.Places {
+				if a.Places[p] == place {
+					na++
+				}
+				if b.Places[p] == place {
+					nb++
+				}
+			}
+			if na != nb {
+				return cmp.Compare(nb, na)
+			}
+		}
+		return 0
+	}
+	slices.SortStableFunc(out, countback)
+	for i := range out {
+		if i > 0 && countback(out[i-1], out[i]) == 0 {
+			out[i].Rank = out[i-1].Rank
+		} else {
+			out[i].Rank = i + 1
+		}
+	}
+	return out
+}

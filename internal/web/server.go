@@ -1,0 +1,58 @@
+// Package web is the delivery layer: routes, middleware, server-rendered
+// pages and the JSON API. Both call the same domain services; nothing here
+// decides who may do what beyond the coarse role gate of each route — the
+// services check scope on every object.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"xuejiangping/internal/auth"
+	"xuejiangping/internal/db"
+	"xuejiangping/internal/feedback"
+	"xuejiangping/internal/org"
+)
+
+// Config is what the web layer needs to know about its deployment.
+type Config struct {
+	SecureCookies bool          // under TLS
+	IdleTimeout   time.Duration // for the cookie's lifetime hint
+	Version       string
+}
+
+// Server holds the services and the routes.
+type Server struct {
+	cfg      Config
+	db       *db.DB
+	auth     *auth.Service
+	org      *org.Service
+	feedback *feedback.Service
+	log      *slog.Logger
+	mux      *http.ServeMux
+	routes   []Route
+	pages    *pages
+	metrics  *metrics
+	handler  http.Handler
+}
+
+// New wires the routes and parses every template; it fails if a page's
+// template is missing, so a broken build never starts serving.
+func New(cfg Config, d *db.DB, a *auth.Service, o *org.Service, f *feedback.Service, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, db: d, auth: a, org: o, feedback: f, log: log, mux: http.NewServeMux()}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(d)
+	s.registerRoutes()
+	s.handler = s.middleware(s.mux)
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes lists every registered route (for the access and OpenAPI tests).
+func (s *Server) Routes() []Route { return s.routes }

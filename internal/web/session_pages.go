@@ -1,0 +1,143 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"xuejiangping/internal/auth"
+	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
+)
+
+type loginPage struct {
+	Page
+	Username string
+	Next     string
+	Hint     string
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if p != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	pg := loginPage{Page: s.page(r, nil, "login.title"), Next: safeNext(r.URL.Query().Get("next"))}
+	pg.Hint = msg.T("login.hint", s.auth.Cfg.MaxFailures, int(s.auth.Cfg.LockFor.Minutes()))
+	return s.render(w, http.StatusOK, "login", pg)
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginPost(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	username := r.PostFormValue("username")
+	token, p, err := s.auth.Login(r.Context(), username, r.PostFormValue("password"), clientIP(r), r.UserAgent())
+	if err != nil {
+		e := errs.As(err)
+		if e.Kind == errs.Internal {
+			return err
+		}
+		pg := loginPage{Page: s.page(r, nil, "login.title"), Username: username, Next: safeNext(r.PostFormValue("next"))}
+		pg.Error = e.Message
+		pg.Hint = msg.T("login.hint", s.auth.Cfg.MaxFailures, int(s.auth.Cfg.LockFor.Minutes()))
+		return s.render(w, statusOf(e.Kind), "login", pg)
+	}
+	s.setCookie(w, token)
+	if p.MustChange {
+		http.Redirect(w, r, "/password", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logoutPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	if err := s.auth.Logout(r.Context(), p); err != nil {
+		return err
+	}
+	s.clearCookie(w)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+type passwordPage struct {
+	Page
+	MustChange bool
+	Policy     string
+}
+
+func (s *Server) passwordPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := passwordPage{Page: s.page(r, p, "password.title"), MustChange: p.MustChange, Policy: msg.T("password.policy")}
+	return s.render(w, http.StatusOK, "password", pg)
+}
+
+func (s *Server) passwordPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	newPW := r.PostFormValue("new")
+	err := error(nil)
+	if newPW != r.PostFormValue("confirm") {
+		err = errs.E(errs.Invalid, "mismatch", msg.T("password.mismatch"))
+	} else {
+		err = s.auth.ChangePassword(r.Context(), p, r.PostFormValue("old"), newPW)
+	}
+	if err != nil {
+		e := errs.As(err)
+		if e.Kind == errs.Internal {
+			return err
+		}
+		pg := passwordPage{Page: s.page(r, p, "password.title"), MustChange: p.MustChange, Policy: msg.T("password.policy")}
+		pg.Error = e.Message
+		return s.render(w, statusOf(e.Kind), "password", pg)
+	}
+	redirect(w, r, "/", msg.T("password.done"))
+	return nil
+}
+
+type homePage struct {
+	Page
+	Grants    []auth.Grant
+	Oversized []orgLink
+}
+
+type orgLink struct {
+	ID      int64
+	Name    string
+	Members int
+}
+
+func (s *Server) homePage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	pg := homePage{Page: s.page(r, p, "home.title"), Grants: p.Grants}
+	pg.Title = msg.T("home.welcome", p.DisplayName)
+	if p.Has(auth.Admin, auth.Secretary, auth.TaskForce) {
+		roots, err := s.org.Tree(r.Context(), p)
+		if err != nil {
+			return err
+		}
+		walkTree(roots, func(o *orgNode) {
+			if o.Oversized() {
+				pg.Oversized = append(pg.Oversized, orgLink{ID: o.ID, Name: o.Name, Members: o.Members})
+			}
+		})
+	}
+	return s.render(w, http.StatusOK, "home", pg)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	if err := s.db.Ping(r.Context()); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "数据库不可用"})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "db": s.db.Dialect.String(), "version": s.cfg.Version})
+	return nil
+}
+
+func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	s.metrics.handler().ServeHTTP(w, r)
+	return nil
+}
