@@ -41,17 +41,27 @@ func New(cfg Config, seed uint64) (*Engine, error) {
 	return e, nil
 }
 
-// Replay folds a log into a state. It fails on the first event that does not
-// fit (a gap in Seq, time going back, an event the state cannot take).
-func Replay(cfg Config, events []Event) (State, error) {
-	e, err := New(cfg, 0)
+// Restore rebuilds an engine from its log, to carry on after a restart: the
+// question, the buzz winner and the deadline are all in the state.
+func Restore(cfg Config, seed uint64, events []Event) (*Engine, error) {
+	e, err := New(cfg, seed)
 	if err != nil {
-		return State{}, err
+		return nil, err
 	}
 	for _, ev := range events {
 		if err := e.Apply(ev); err != nil {
-			return State{}, err
+			return nil, err
 		}
+	}
+	return e, nil
+}
+
+// Replay folds a log into a state. It fails on the first event that does not
+// fit (a gap in Seq, time going back, an event the state cannot take).
+func Replay(cfg Config, events []Event) (State, error) {
+	e, err := Restore(cfg, 0, events)
+	if err != nil {
+		return State{}, err
 	}
 	return e.State(), nil
 }
@@ -86,8 +96,8 @@ func (e *Engine) Handle(cmd Command, now time.Duration) (evs []Event, err error)
 	}
 	// Take a copy to roll back to: the handlers emit events as they go (later
 	// checks see the effect of earlier events), so a refusal after a timer has
-	// fired must undo it. The state of a match is small; copying is cheap.
-	saved := e.st.clone()
+	// fired must undo it.
+	saved := e.st.snapshot()
 	e.out, e.now = nil, now
 	defer func() {
 		if err != nil {

@@ -620,3 +620,85 @@ func TestReplayRejectsBadLogs(t *testing.T) {
 		}
 	}
 }
+
+func TestRestartMidQuestion(t *testing.T) {
+	cfg := testConfig()
+	cfg.TieRule = TieDraw
+	h := newHarness(t, cfg)
+	h.skipTo(1)
+	tok := h.q().Token
+	h.do(1000, Command{Type: CmdOpen})
+	h.do(1100, Command{Type: CmdBuzz, Team: "C", Token: tok})
+	h.do(1110, Command{Type: CmdBuzz, Team: "A", Token: tok})
+	// The server dies here, inside the tie window. A new one restores the log.
+	e2, err := Restore(cfg, 42, h.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(e2.State(), h.state()) {
+		t.Fatal("restored state differs")
+	}
+	w1, _ := h.e.NextWake()
+	w2, _ := e2.NextWake()
+	if w1 != w2 || w1 != ms(1130) {
+		t.Fatalf("wake %v vs %v", w1, w2)
+	}
+	live := h.do(1130, Command{Type: CmdTick})
+	restored, err := e2.Handle(Command{Type: CmdTick}, ms(1130))
+	if err != nil || !reflect.DeepEqual(live, restored) {
+		t.Fatalf("after restart: %+v vs %+v (%v)", restored, live, err)
+	}
+	if d := e2.State().Question.Deadline; d != ms(4130) {
+		t.Fatalf("remaining time lost: deadline %v", d)
+	}
+}
+
+// TestFullMatchReplay plays a whole final and checks the log replays, and
+// that the stage result can be taken from it.
+func TestFullMatchReplay(t *testing.T) {
+	h := newHarness(t, testConfig())
+	h.do(0, Command{Type: CmdStart})
+	at := 1000
+	step := func(c Command) []Event { at += 100; return h.do(at, c) }
+	for range 2 { // compulsory
+		step(Command{Type: CmdNextQuestion})
+		step(Command{Type: CmdOpen})
+		step(Command{Type: CmdEndAnswer})
+		step(Command{Type: CmdOverride, Judge: "jc", Verdict: Correct, Reason: "正确"})
+	}
+	for i := range 3 { // buzzer
+		step(Command{Type: CmdNextQuestion})
+		tok := h.q().Token
+		if i == 0 {
+			step(Command{Type: CmdBuzz, Team: "B", Token: tok}) // foul
+		}
+		step(Command{Type: CmdOpen})
+		step(Command{Type: CmdBuzz, Team: []string{"A", "C", "A"}[i], Token: tok})
+		at += 3000
+		step(Command{Type: CmdTick}) // time is up: to the judges
+		if h.q().Phase != PhaseJudging {
+			t.Fatalf("phase %s after the answer time", h.q().Phase)
+		}
+		step(Command{Type: CmdOverride, Judge: "jc", Verdict: Correct, Reason: "正确"})
+	}
+	for range 2 { // risk
+		step(Command{Type: CmdNextQuestion})
+		step(Command{Type: CmdStake, Team: h.q().Team, Stake: 30})
+		step(Command{Type: CmdOpen})
+		step(Command{Type: CmdEndAnswer})
+		step(Command{Type: CmdOverride, Judge: "jc", Verdict: Wrong, Reason: "错误"})
+	}
+	step(Command{Type: CmdFinish})
+	st := h.state()
+	// A: 10 + 20 + 20 - 30 = 20; B: -5 (foul) - 30 = -35; C: 10 + 20 = 30.
+	got := map[string]int{}
+	for _, s := range st.Teams {
+		got[s.ID] = s.Score
+	}
+	if got["A"] != 20 || got["B"] != -35 || got["C"] != 30 {
+		t.Fatalf("scores %v", got)
+	}
+	if s := st.Standings(); s[0].ID != "C" || s[2].ID != "B" {
+		t.Fatalf("standings %+v", s)
+	}
+}

@@ -207,6 +207,18 @@ func (s State) Standings() []Standing {
 	return out
 }
 
+// snapshot is a copy good enough to roll back to. Apply only ever appends
+// to Done and never changes an archived entry, so the saved slice header
+// still describes the old Done exactly; everything else is copied. This keeps
+// a command's cost independent of how many questions have been played.
+func (s State) snapshot() State {
+	done := s.Done
+	s.Done = nil
+	c := s.clone()
+	c.Done = done
+	return c
+}
+
 // clone copies every slice so the result shares no memory with s.
 func (s State) clone() State {
 	s.Devices = slices.Clone(s.Devices)
