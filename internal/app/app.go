@@ -5,7 +5,9 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -20,7 +22,11 @@ import (
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/demo"
 	"xuejiangping/internal/feedback"
+	"xuejiangping/internal/meeting"
 	"xuejiangping/internal/org"
+	"xuejiangping/internal/rectify"
+	"xuejiangping/internal/round"
+	"xuejiangping/internal/settings"
 	"xuejiangping/internal/web"
 )
 
@@ -87,8 +93,17 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Auth = auth.New(d, auth.Config{MaxFailures: cfg.MaxFailures, LockFor: cfg.LockFor, IdleTimeout: cfg.IdleTimeout})
-	a.Web, err = web.New(web.Config{SecureCookies: cfg.TLSCert != "", IdleTimeout: cfg.IdleTimeout, Version: Version},
-		d, a.Auth, org.New(d), &feedback.Service{DB: d}, cfg.Log)
+	key, err := signKey(ctx, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	rounds := round.NewService(d)
+	meetings := meeting.NewService(d, rounds)
+	a.Web, err = web.New(web.Config{SecureCookies: cfg.TLSCert != "", IdleTimeout: cfg.IdleTimeout, Version: Version}, web.Deps{
+		DB: d, Auth: a.Auth, Org: org.New(d), Feedback: &feedback.Service{DB: d},
+		Rounds: rounds, Meetings: meetings, Rectify: rectify.NewService(d, meetings, zone()), SignKey: key,
+	}, cfg.Log)
 	if err != nil {
 		d.Close()
 		return nil, err
@@ -226,4 +241,37 @@ func Backup(ctx context.Context, d *db.DB, out string) error {
 	// compact file: consistent even while the server keeps writing.
 	_, err := d.SQL().ExecContext(ctx, `VACUUM INTO ?`, out)
 	return err
+}
+
+// signKey is the installation's secret for sign-in codes, made at first
+// start and kept in the settings so that every instance shares it.
+func signKey(ctx context.Context, d *db.DB) ([]byte, error) {
+	var key string
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		v, err := settings.Get(ctx, tx, "signin.key", "")
+		if err != nil {
+			return err
+		}
+		if v == "" {
+			b := make([]byte, 32)
+			if _, err := rand.Read(b); err != nil {
+				return err
+			}
+			v = hex.EncodeToString(b)
+			if err := settings.Set(ctx, tx, "signin.key", v); err != nil {
+				return err
+			}
+		}
+		key = v
+		return nil
+	})
+	return []byte(key), err
+}
+
+func zone() *time.Location {
+	l, err := time.LoadLocation(round.DefaultZone)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return l
 }

@@ -19,6 +19,9 @@
 // produced, already folded into the state. The caller persists those events in
 // order, then broadcasts. On restart Replay rebuilds the state from the log.
 //
+// Restore(cfg, seed, log) gives back a working Engine after a restart: the
+// question, the buzz winner and the deadline are all part of the state.
+//
 // Anything random (a draw between tied buzzes) is computed once, from the seed
 // given to New, and the outcome is written into an event; Apply only reads the
 // outcome, so replay never needs the seed and never draws again.
@@ -44,6 +47,18 @@
 // foul; the first press in the open phase moves to buzzed, and the winner is
 // decided when the tie window closes (immediately when the rule is "first
 // arrival" without delay compensation, because nothing can change the result).
+//
+// # Stages, online quiz, team events
+//
+// A finished match yields a MatchResult (Engine.Result). Standings adds the
+// results of a stage up; Advance picks the best team of each unit for the
+// final (6 places by default), breaking ties by the configured rules and, if
+// allowed, by a seeded draw whose outcome it returns for the log.
+//
+// Quiz is the mass online quiz: the same Command/Event types and the same
+// Handle/Apply/replay contract, built so one answer costs O(1) for 10,000
+// members. TeamEvent ranks the projects of an outdoor team day; it is plain
+// data entry, not event-sourced.
 //
 // # Actors
 //

@@ -90,9 +90,6 @@ func (e *Engine) vote(cmd Command) error {
 	if u := e.cfg.Judges[j].Unit; u != "" && u == e.cfg.Teams[e.teams[q.Team]].Unit {
 		return refuse("judge_excluded")
 	}
-	if q.Deadlock {
-		return refuse("already_decided") // only the chief can settle it now
-	}
 	if err := e.emit(Event{Type: EvVoteCast, Judge: cmd.Judge, Verdict: cmd.Verdict}); err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ package errs
 import (
 	"errors"
 	"fmt"
+
+	"xuejiangping/internal/msg"
 )
 
 // Kind classifies an error for the delivery layers.
@@ -71,19 +73,24 @@ func Wrap(err error, what string) error {
 		return nil
 	}
 	var e *Error
-	if errors.As(err, &e) {
+	var c Coded
+	if errors.As(err, &e) || errors.As(err, &c) {
 		return err
 	}
-	return &Error{Kind: Internal, Code: "internal", Message: "服务器内部错误，请稍后再试", Err: fmt.Errorf("%s: %w", what, err)}
+	return &Error{Kind: Internal, Code: "internal", Message: msg.T("error.internal"), Err: fmt.Errorf("%s: %w", what, err)}
 }
 
 // KindOf reports the kind of err (Internal for foreign errors).
 func KindOf(err error) Kind {
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Kind
-	}
-	return Internal
+	return As(err).Kind
+}
+
+// Coded is implemented by the small error types of pure rule packages
+// (round, meeting, rectify, quiz), which keep no dependency on delivery but
+// still say what kind of failure they are.
+type Coded interface {
+	error
+	Coded() (kind Kind, code string)
 }
 
 // As extracts the platform error, turning foreign errors into Internal.
@@ -92,21 +99,26 @@ func As(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Kind: Internal, Code: "internal", Message: "服务器内部错误，请稍后再试", Err: err}
+	var c Coded
+	if errors.As(err, &c) {
+		k, code := c.Coded()
+		return &Error{Kind: k, Code: code, Message: c.Error(), Err: err}
+	}
+	return &Error{Kind: Internal, Code: "internal", Message: msg.T("error.internal"), Err: err}
 }
 
 // Is reports whether err is a platform error with that code.
 func Is(err error, code string) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Code == code
+	return err != nil && As(err).Code == code
 }
 
 // Common constructors.
 func NotFoundf(what string) *Error {
-	return Ef(NotFound, "not_found", "%s不存在或无权查看", what)
+	return E(NotFound, "not_found", msg.T("error.notFoundWhat", what))
 }
 
-func Forbid() *Error { return E(Forbidden, "forbidden", "您没有执行此操作的权限") }
+// Forbid is the refusal of an action the caller's role does not allow.
+func Forbid() *Error { return E(Forbidden, "forbidden", msg.T("error.forbidden")) }
 
 func Invalidf(code, format string, args ...any) *Error {
 	return Ef(Invalid, code, format, args...)

@@ -114,8 +114,6 @@ func TestParse(t *testing.T) {
 		{"rating code", parseRating, "good", "good"},
 		{"rating label", parseRating, "较差", "poor"},
 		{"rating unknown", parseRating, "合格", ""},
-		{"category code", parseCategory, "unit_policy", "unit_policy"},
-		{"category unknown", parseCategory, "学历史", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,7 +133,6 @@ func TestParse(t *testing.T) {
 func parseSpeech(s string) (string, error)   { v, err := ParseSpeechKind(s); return string(v), err }
 func parseReview(s string) (string, error)   { v, err := ParseReviewKind(s); return string(v), err }
 func parseRating(s string) (string, error)   { v, err := ParseRating(s); return string(v), err }
-func parseCategory(s string) (string, error) { v, err := ParseCategory(s); return string(v), err }
 
 func TestParseMessageListsChoices(t *testing.T) {
 	_, err := ParseRating("合格")

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -76,8 +77,25 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 				}
 			}
 		}
+		if r.Method == http.MethodGet && !isStatic(r.URL.Path) && !strings.HasPrefix(r.URL.Path, "/api/") {
+			if c, err := r.Cookie(flashCookie); err == nil {
+				if v, err := url.QueryUnescape(c.Value); err == nil {
+					r = r.WithContext(context.WithValue(r.Context(), flashKey, v))
+				}
+				http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1})
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+const flashCookie = "xjp_flash"
+
+const flashKey ctxKey = 2
+
+func flashFrom(ctx context.Context) string {
+	v, _ := ctx.Value(flashKey).(string)
+	return v
 }
 
 func isStatic(path string) bool {

@@ -232,3 +232,10 @@ func sendFile(w http.ResponseWriter, name string, b []byte) {
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(b)
 }
+
+// flatten lists a forest depth-first.
+func flatten(roots []*org.Org) []*org.Org {
+	var out []*org.Org
+	walkTree(roots, func(o *org.Org) { out = append(out, o) })
+	return out
+}

@@ -72,6 +72,16 @@ func parsePages() (*pages, error) {
 		"inc":    func(a int) int { return a + 1 },
 		"query":  url.QueryEscape,
 		"indent": func(d int) int { return d * 16 },
+		"pct":    func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
+		"lines":  func(s string) []string { return strings.Split(s, "\n") },
+		"hasID": func(list []int64, id int64) bool {
+			for _, x := range list {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		},
 	}
 	entries, err := fs.ReadDir(templateFS, "templates")
 	if err != nil {
@@ -121,7 +131,7 @@ func (p Page) FieldError(field string) string {
 }
 
 func (s *Server) page(r *http.Request, p *auth.Principal, titleKey string) Page {
-	return Page{Title: msg.T(titleKey), P: p, Nav: s.nav(p, r.URL.Path), Path: r.URL.Path, Version: s.cfg.Version, Flash: r.URL.Query().Get("ok")}
+	return Page{Title: msg.T(titleKey), P: p, Nav: s.nav(p, r.URL.Path), Path: r.URL.Path, Version: s.cfg.Version, Flash: flashFrom(r.Context())}
 }
 
 // nav builds the navigation for the principal's roles.
@@ -137,6 +147,16 @@ func (s *Server) nav(p *auth.Principal, current string) []NavItem {
 	add("/", "nav.home")
 	if p.Has(auth.Readers...) {
 		add("/orgs", "nav.orgs")
+	}
+	if p.Has(auth.Readers...) {
+		add("/rounds", "nav.rounds")
+	}
+	if p.Has(auth.Readers...) || p.MemberID != 0 {
+		add("/notices", "nav.notices")
+		add("/rectifications", "nav.ledger")
+	}
+	if p.Has(auth.Readers...) {
+		add("/training", "nav.training")
 	}
 	if p.Has(auth.Managers...) {
 		add("/import", "nav.import")
@@ -266,14 +286,13 @@ func jsonReason(err error) string {
 	return "格式错误"
 }
 
-// redirect after a successful form post, with a flash message.
+// redirect after a successful form post, with a flash message carried in
+// a short-lived cookie (never in the URL, where a crafted link could put
+// any text in an official-looking banner).
 func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	if flash != "" {
-		sep := "?"
-		if strings.Contains(to, "?") {
-			sep = "&"
-		}
-		to += sep + "ok=" + url.QueryEscape(flash)
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(flash), Path: "/", MaxAge: 60,
+			HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

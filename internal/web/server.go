@@ -12,7 +12,10 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/feedback"
+	"xuejiangping/internal/meeting"
 	"xuejiangping/internal/org"
+	"xuejiangping/internal/rectify"
+	"xuejiangping/internal/round"
 )
 
 // Config is what the web layer needs to know about its deployment.
@@ -22,6 +25,18 @@ type Config struct {
 	Version       string
 }
 
+// Deps are the domain services the web layer calls.
+type Deps struct {
+	DB       *db.DB
+	Auth     *auth.Service
+	Org      *org.Service
+	Feedback *feedback.Service
+	Rounds   *round.Service
+	Meetings *meeting.Service
+	Rectify  *rectify.Service
+	SignKey  []byte // the installation's key for rotating sign-in codes
+}
+
 // Server holds the services and the routes.
 type Server struct {
 	cfg      Config
@@ -29,6 +44,10 @@ type Server struct {
 	auth     *auth.Service
 	org      *org.Service
 	feedback *feedback.Service
+	rounds   *round.Service
+	meetings *meeting.Service
+	rectify  *rectify.Service
+	signKey  []byte
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []Route
@@ -39,13 +58,14 @@ type Server struct {
 
 // New wires the routes and parses every template; it fails if a page's
 // template is missing, so a broken build never starts serving.
-func New(cfg Config, d *db.DB, a *auth.Service, o *org.Service, f *feedback.Service, log *slog.Logger) (*Server, error) {
-	s := &Server{cfg: cfg, db: d, auth: a, org: o, feedback: f, log: log, mux: http.NewServeMux()}
+func New(cfg Config, d Deps, log *slog.Logger) (*Server, error) {
+	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, org: d.Org, feedback: d.Feedback, rounds: d.Rounds,
+		meetings: d.Meetings, rectify: d.Rectify, signKey: d.SignKey, log: log, mux: http.NewServeMux()}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
-	s.metrics = newMetrics(d)
+	s.metrics = newMetrics(d.DB)
 	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
 	return s, nil

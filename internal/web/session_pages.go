@@ -6,8 +6,12 @@ import (
 	"strings"
 
 	"xuejiangping/internal/auth"
+	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/meeting"
 	"xuejiangping/internal/msg"
+	"xuejiangping/internal/rectify"
+	"xuejiangping/internal/round"
 )
 
 type loginPage struct {
@@ -103,6 +107,15 @@ type homePage struct {
 	Page
 	Grants    []auth.Grant
 	Oversized []orgLink
+	Round     roundRow
+	Counts    []statusCount
+	Notices   []round.Notice
+	Next      *meeting.Meeting
+	Unread    []meeting.Material
+	HasDraft  bool
+	ToReview  []string
+	MyRects   []rectify.Item
+	Leads     bool
 }
 
 type orgLink struct {
@@ -111,11 +124,43 @@ type orgLink struct {
 	Members int
 }
 
+// homePage is each person's starting point: on a phone, a member sees the
+// next meeting, what to read, their speech draft, the reviews to give and
+// the rectifications they own; a secretary and the admin see the current
+// round's status and the notices.
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	ctx := r.Context()
 	pg := homePage{Page: s.page(r, p, "home.title"), Grants: p.Grants}
 	pg.Title = msg.T("home.welcome", p.DisplayName)
+	if p.Has(auth.Auditor) && len(p.Grants) == 1 {
+		return s.render(w, http.StatusOK, "home", pg)
+	}
+	cur, _, err := s.rounds.Current(ctx)
+	if err != nil {
+		return err
+	}
+	pg.Round = toRow(cur, cur.Key())
+	if pg.Notices, err = s.rounds.Notices(ctx, p, ""); err != nil {
+		return err
+	}
+	if len(pg.Notices) > 5 {
+		pg.Notices = pg.Notices[:5]
+	}
+	if p.Has(auth.Readers...) {
+		pg.Leads = true
+		units, err := s.rounds.Compliance(ctx, p, cur.Key(), 0)
+		if err != nil {
+			return err
+		}
+		sum := round.Summary(units)
+		for _, st := range round.Statuses() {
+			if sum[st] > 0 {
+				pg.Counts = append(pg.Counts, statusCount{st, st.Label(), sum[st]})
+			}
+		}
+	}
 	if p.Has(auth.Admin, auth.Secretary, auth.TaskForce) {
-		roots, err := s.org.Tree(r.Context(), p)
+		roots, err := s.org.Tree(ctx, p)
 		if err != nil {
 			return err
 		}
@@ -125,7 +170,56 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			}
 		})
 	}
+	if p.MemberID != 0 {
+		if err := s.memberAgenda(r, p, &pg); err != nil {
+			return err
+		}
+	}
 	return s.render(w, http.StatusOK, "home", pg)
+}
+
+// memberAgenda fills what a member has to do next.
+func (s *Server) memberAgenda(r *http.Request, p *auth.Principal, pg *homePage) error {
+	ctx := r.Context()
+	var id int64
+	err := s.db.QueryRow(ctx, `SELECT id FROM meetings WHERE org_id = ? AND finalized_at IS NULL ORDER BY planned_at LIMIT 1`, p.MemberOrgID).Scan(&id)
+	if err != nil && !db.IsNoRows(err) {
+		return errs.Wrap(err, "next meeting")
+	}
+	if id != 0 {
+		m, err := s.meetings.Get(ctx, p, id)
+		if err != nil {
+			return err
+		}
+		pg.Next = m
+		for _, mat := range m.Materials {
+			if !mat.ReadByMember(p.MemberID) {
+				pg.Unread = append(pg.Unread, mat)
+			}
+		}
+		for _, sp := range m.Speeches {
+			pg.HasDraft = pg.HasDraft || sp.MemberID == p.MemberID
+		}
+		for _, rv := range meeting.RevieweesOf(m.Rotation, p.MemberID) {
+			done := false
+			for _, x := range m.Reviews {
+				done = done || (x.Kind == meeting.ReviewPeer && x.ReviewerID == p.MemberID && x.RevieweeID == rv)
+			}
+			if !done {
+				pg.ToReview = append(pg.ToReview, m.Name(rv))
+			}
+		}
+	}
+	items, err := s.rectify.Ledger(ctx, p, rectify.Filter{Owner: p.MemberID})
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if !it.Status.Closed() {
+			pg.MyRects = append(pg.MyRects, it)
+		}
+	}
+	return nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {

@@ -1,6 +1,13 @@
-package meeting
+// Package study is the 学 of 学讲评: the four must-study categories (四个必学)
+// and, later, the material library.
+package study
 
-import "slices"
+import (
+	"slices"
+	"strings"
+
+	"xuejiangping/internal/errs"
+)
 
 // Category is one of the four must-study categories (四个必学) a meeting's
 // materials are filed under. The codes are stored and sent over the API;
@@ -15,27 +22,55 @@ const (
 	CategoryPolicy    Category = "unit_policy"      // 4 本单位本系统业务政策及指导性文件
 )
 
-var categories = enum[Category]{
-	what: "必学类别",
-	items: []item[Category]{
-		{CategorySpeeches, "总书记近期重要讲话精神"},
-		{CategoryRules, "党章党规详细解读"},
-		{CategoryDocuments, "省市区委文件和重要部署讲话"},
-		{CategoryPolicy, "本单位本系统业务政策及指导性文件"},
-	},
+var categories = []struct {
+	value Category
+	label string
+}{
+	{CategorySpeeches, "总书记近期重要讲话精神"},
+	{CategoryRules, "党章党规详细解读"},
+	{CategoryDocuments, "省市区委文件和重要部署讲话"},
+	{CategoryPolicy, "本单位本系统业务政策及指导性文件"},
 }
 
 // Categories returns the four categories in the seed's order.
-func Categories() []Category { return categories.values() }
+func Categories() []Category {
+	out := make([]Category, len(categories))
+	for i, c := range categories {
+		out[i] = c.value
+	}
+	return out
+}
 
 // Label returns the Chinese name.
-func (c Category) Label() string { return categories.label(c) }
+func (c Category) Label() string {
+	if i := c.Number(); i > 0 {
+		return categories[i-1].label
+	}
+	return string(c)
+}
 
 // Number is the category's place in the seed's list (1–4), 0 if unknown.
-func (c Category) Number() int { return categories.index(c) + 1 }
+func (c Category) Number() int {
+	for i, x := range categories {
+		if x.value == c {
+			return i + 1
+		}
+	}
+	return 0
+}
 
 // ParseCategory accepts a code or a Chinese label; anything else is refused.
-func ParseCategory(s string) (Category, error) { return categories.parse(s) }
+func ParseCategory(s string) (Category, error) {
+	s = strings.TrimSpace(s)
+	labels := make([]string, len(categories))
+	for i, c := range categories {
+		if s == string(c.value) || s == c.label {
+			return c.value, nil
+		}
+		labels[i] = c.label
+	}
+	return "", errs.Ef(errs.Invalid, "invalid_category", "未知的必学类别“%s”，可选：%s", s, strings.Join(labels, "、"))
+}
 
 // MissingCategories returns the required categories the covered ones leave
 // out, each once, in the seed's order (unknown codes last, as given), so the
@@ -58,5 +93,5 @@ func rank(c Category) int {
 	if n := c.Number(); n > 0 {
 		return n
 	}
-	return len(categories.items) + 1
+	return len(categories) + 1
 }
