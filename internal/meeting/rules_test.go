@@ -130,9 +130,9 @@ func TestParse(t *testing.T) {
 	}
 }
 
-func parseSpeech(s string) (string, error)   { v, err := ParseSpeechKind(s); return string(v), err }
-func parseReview(s string) (string, error)   { v, err := ParseReviewKind(s); return string(v), err }
-func parseRating(s string) (string, error)   { v, err := ParseRating(s); return string(v), err }
+func parseSpeech(s string) (string, error) { v, err := ParseSpeechKind(s); return string(v), err }
+func parseReview(s string) (string, error) { v, err := ParseReviewKind(s); return string(v), err }
+func parseRating(s string) (string, error) { v, err := ParseRating(s); return string(v), err }
 
 func TestParseMessageListsChoices(t *testing.T) {
 	_, err := ParseRating("合格")

@@ -47,11 +47,11 @@ type Meeting struct {
 	HeldAt      *time.Time `json:"held_at,omitempty"`
 	FinalizedAt *time.Time `json:"finalized_at,omitempty"`
 
-	Members   []Attendee `json:"members"`
-	Materials []Material `json:"materials"`
-	Speeches  []Speech   `json:"speeches"`
-	Reviews   []Review   `json:"reviews"`
-	Problems  []Problem  `json:"problems"`
+	Members   []Attendee   `json:"members"`
+	Materials []Material   `json:"materials"`
+	Speeches  []Speech     `json:"speeches"`
+	Reviews   []Review     `json:"reviews"`
+	Problems  []Problem    `json:"problems"`
 	Rotation  []Assignment `json:"rotation"`
 
 	Required []study.Category `json:"required_categories"`

@@ -183,6 +183,6 @@ var zh = map[string]string{
 
 	"error.notFound":     "页面不存在，或您无权查看。",
 	"error.notFoundWhat": "%s不存在或无权查看。",
-	"error.forbidden": "您没有执行此操作的权限。",
-	"error.internal":  "服务器内部错误，请稍后再试。",
+	"error.forbidden":    "您没有执行此操作的权限。",
+	"error.internal":     "服务器内部错误，请稍后再试。",
 }

@@ -39,17 +39,17 @@ func NoticeKindLabel(k string) string {
 
 // Notice is what the admin sends for a round.
 type Notice struct {
-	ID          int64              `json:"id"`
-	RoundKey    string             `json:"round_key"`
-	Kind        string             `json:"kind"`
-	KindLabel   string             `json:"kind_label"`
-	Title       string             `json:"title"`
-	Body        string             `json:"body"`
+	ID          int64            `json:"id"`
+	RoundKey    string           `json:"round_key"`
+	Kind        string           `json:"kind"`
+	KindLabel   string           `json:"kind_label"`
+	Title       string           `json:"title"`
+	Body        string           `json:"body"`
 	Categories  []study.Category `json:"categories"`
-	Materials   []string           `json:"materials"`
-	OrgID       int64              `json:"org_id"`
-	PublishedAt time.Time          `json:"published_at"`
-	Read        bool               `json:"read"`
+	Materials   []string         `json:"materials"`
+	OrgID       int64            `json:"org_id"`
+	PublishedAt time.Time        `json:"published_at"`
+	Read        bool             `json:"read"`
 	orgPath     string
 }
 

@@ -2,8 +2,8 @@ package round
 
 import (
 	"context"
-	"errors"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
