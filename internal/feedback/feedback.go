@@ -71,7 +71,9 @@ func (s *Service) Send(ctx context.Context, p *auth.Principal, in Input) (int64,
 		return 0, errs.E(errs.Invalid, "bad_body", "请填写内容（不超过 2000 个字）")
 	}
 	if len(in.Page) > 200 {
-		in.Page = in.Page[:200]
+		// Cut on a character boundary: half a character is not UTF-8, which
+		// PostgreSQL refuses.
+		in.Page = strings.ToValidUTF8(in.Page[:200], "")
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {

@@ -24,3 +24,15 @@ func Has(key string) bool {
 	_, ok := zh[key]
 	return ok
 }
+
+// register adds a feature's entries to the catalog. Each feature keeps its
+// text in its own file (zh_<feature>.go) calling register from init; a key
+// defined twice is a programming error and stops the program at start.
+func register(entries map[string]string) {
+	for k, v := range entries {
+		if _, dup := zh[k]; dup {
+			panic("msg: duplicate key " + k)
+		}
+		zh[k] = v
+	}
+}

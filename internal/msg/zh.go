@@ -156,6 +156,11 @@ var zh = map[string]string{
 	"nav.postponements": "请假顺延",
 	"nav.points":        "积分",
 	"nav.plan":          "安排会议",
+	"nav.library":       "学习资料",
+	"nav.practice":      "练习考试",
+	"nav.supervise":     "专班研判",
+	"nav.exemplars":     "先锋二七",
+	"nav.contests":      "知识竞赛",
 
 	"round.title":      "活动轮次与开展情况",
 	"round.compliance": "开展情况",

@@ -155,8 +155,16 @@ func (s *Server) nav(p *auth.Principal, current string) []NavItem {
 		add("/notices", "nav.notices")
 		add("/rectifications", "nav.ledger")
 	}
-	if p.Has(auth.Readers...) {
-		add("/training", "nav.training")
+	if p.Has(auth.Readers...) || p.MemberID != 0 {
+		add("/library", "nav.library")
+		add("/practice", "nav.practice")
+	}
+	if p.Has(auth.Admin, auth.TaskForce, auth.Leader) {
+		add("/supervise", "nav.supervise")
+	}
+	if p.Has(auth.Readers...) || p.MemberID != 0 {
+		add("/exemplars", "nav.exemplars")
+		add("/contests", "nav.contests")
 	}
 	if p.Has(auth.Managers...) {
 		add("/import", "nav.import")

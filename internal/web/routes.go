@@ -82,6 +82,12 @@ func (s *Server) registerRoutes() {
 	s.handle("GET", "/points", LoggedIn, "", s.pointsPage)
 	s.handle("POST", "/points", AdminG, "", s.pointsTogglePost)
 
+	// Features that register their own pages and API (one file each).
+	s.registerStudy()
+	s.registerQuiz()
+	s.registerSupervise()
+	s.registerContest()
+
 	// JSON API.
 	s.handle("GET", "/api/v1/openapi.json", Public, "本 API 的 OpenAPI 文档", s.openapi)
 	s.handle("POST", "/api/v1/session", Public, "登录：用户名（或手机号）和密码，成功后设置会话 Cookie", s.apiLogin)
