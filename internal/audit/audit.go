@@ -146,8 +146,8 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Entry, error) {
 	var where []string
 	var args []any
 	if f.Actor != "" {
-		where = append(where, "actor_name LIKE ?")
-		args = append(args, "%"+f.Actor+"%")
+		where = append(where, `actor_name LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscape(f.Actor)+"%")
 	}
 	if f.Action != "" {
 		if strings.HasSuffix(f.Action, ".") {
@@ -245,4 +245,9 @@ func Verify(ctx context.Context, d *db.DB) (VerifyResult, error) {
 		res.BadID, res.Problem = headID, fmt.Sprintf("日志末尾缺失：链头指向第 %d 条，而现存最后一条是第 %d 条", headID, lastID)
 	}
 	return res, nil
+}
+
+// likeEscape makes % and _ in a search match themselves.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }

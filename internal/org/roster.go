@@ -310,7 +310,11 @@ func (s *Service) ExportRoster(ctx context.Context, p *auth.Principal, orgID int
 	if !p.Covers(o.Path, auth.Managers...) {
 		return nil, "", errs.Forbid()
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+memberCols+` FROM members m JOIN orgs o ON o.id = m.org_id WHERE o.path LIKE ? ORDER BY o.path, m.id`, o.Path+"%")
+	// The unit is written with its parent's name ("区人社局党组/区人社局机关党支部"),
+	// so that an exported roster can be imported again even where group
+	// names repeat across branches.
+	rows, err := s.DB.Query(ctx, `SELECT `+memberCols+`, COALESCE(po.name, '') FROM members m JOIN orgs o ON o.id = m.org_id
+		LEFT JOIN orgs po ON po.id = o.parent_id WHERE o.path LIKE ? ORDER BY o.path, m.id`, o.Path+"%")
 	if err != nil {
 		return nil, "", errs.Wrap(err, "export")
 	}
@@ -321,12 +325,18 @@ func (s *Service) ExportRoster(ctx context.Context, p *auth.Principal, orgID int
 	writeRow(f, rosterSheet, 1, RosterColumns)
 	n := 1
 	for rows.Next() {
-		m, err := scanMember(rows)
+		m := &Member{}
+		var parent string
+		err := rows.Scan(&m.ID, &m.OrgID, &m.OrgName, &m.orgPath, &m.Name, &m.Gender, &m.BirthDate, &m.JoinedDate, &m.Phone, &m.Position, &m.Status, &m.HasAccount, &parent)
 		if err != nil {
 			return nil, "", errs.Wrap(err, "export scan")
 		}
+		unit := m.OrgName
+		if parent != "" {
+			unit = parent + "/" + unit
+		}
 		n++
-		writeRow(f, rosterSheet, n, []string{m.Name, m.Gender, m.BirthDate, m.JoinedDate, m.Phone, m.Position, m.Status, m.OrgName})
+		writeRow(f, rosterSheet, n, []string{m.Name, m.Gender, m.BirthDate, m.JoinedDate, m.Phone, m.Position, m.Status, unit})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", errs.Wrap(err, "export rows")

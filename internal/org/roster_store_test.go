@@ -239,7 +239,7 @@ func TestExportRoundTrip(t *testing.T) {
 			r := rows[i]
 			in := r.Input
 			if in.Name != m.Name || in.Gender != m.Gender || in.BirthDate != m.BirthDate || in.JoinedDate != m.JoinedDate ||
-				in.Phone != m.Phone || in.Position != m.Position || in.Status != m.Status || r.OrgRef != m.OrgName || r.Row != i+2 {
+				in.Phone != m.Phone || in.Position != m.Position || in.Status != m.Status || !strings.HasSuffix(r.OrgRef, "/"+m.OrgName) || r.Row != i+2 {
 				t.Errorf("row %d = %+v (org %q), member %+v", i+2, in, r.OrgRef, m)
 			}
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
@@ -75,6 +76,10 @@ func (s *Server) handle(method, path string, gate Gate, summary string, h handle
 				return
 			}
 		}
+		if err := checkFormUTF8(r); err != nil {
+			s.fail(w, r, api, err)
+			return
+		}
 		if err := h(w, r, p); err != nil {
 			s.fail(w, r, api, err)
 		}
@@ -89,4 +94,24 @@ func mustChangeExempt(path string) bool {
 		return true
 	}
 	return false
+}
+
+// checkFormUTF8 refuses a urlencoded form carrying bytes that are not
+// UTF-8 (a crafted %FF): PostgreSQL would refuse to store them and the user
+// would see a server error instead of a clear message.
+func checkFormUTF8(r *http.Request) error {
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return errs.E(errs.Invalid, "bad_form", "表单内容无法读取")
+	}
+	for _, vs := range r.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return errs.E(errs.Invalid, "bad_encoding", "提交的内容含有无效字符，请检查后重试")
+			}
+		}
+	}
+	return nil
 }
