@@ -103,17 +103,20 @@ func TestNavigationByRole(t *testing.T) {
 	t.Parallel()
 	a := startApp(t)
 	base := a.URL()
-	all := []string{"首页", "组织架构", "名册导入", "账号与角色", "投诉建议处理", "审计日志", "我的信息"}
+	all := []string{"首页", "组织架构", "开展情况", "通知", "整改台账", "学习资料", "练习考试", "专班研判", "先锋二七", "知识竞赛",
+		"名册导入", "账号与角色", "投诉建议处理", "审计日志", "我的信息"}
 	cases := []struct {
 		user      string
 		want      []string
 		forbidden string // a page the role may not open: 403
 	}{
-		{"admin", []string{"首页", "组织架构", "名册导入", "账号与角色", "投诉建议处理"}, "/audit"},
+		{"admin", []string{"首页", "组织架构", "开展情况", "通知", "整改台账", "学习资料", "练习考试", "专班研判", "先锋二七", "知识竞赛",
+			"名册导入", "账号与角色", "投诉建议处理"}, "/audit"},
 		{"shenji", []string{"首页", "审计日志"}, "/orgs"},
-		{"zhuanban", []string{"首页", "组织架构"}, "/import"},
-		{"shuji", []string{"首页", "组织架构", "名册导入", "我的信息"}, "/roles"},
-		{"dangyuan", []string{"首页", "我的信息"}, "/roles"},
+		{"zhuanban", []string{"首页", "组织架构", "开展情况", "通知", "整改台账", "学习资料", "练习考试", "专班研判", "先锋二七", "知识竞赛"}, "/import"},
+		{"shuji", []string{"首页", "组织架构", "开展情况", "通知", "整改台账", "学习资料", "练习考试", "先锋二七", "知识竞赛",
+			"名册导入", "我的信息"}, "/roles"},
+		{"dangyuan", []string{"首页", "通知", "整改台账", "学习资料", "练习考试", "先锋二七", "知识竞赛", "我的信息"}, "/roles"},
 	}
 	for _, c := range cases {
 		t.Run(c.user, func(t *testing.T) {
@@ -229,7 +232,8 @@ func TestNavigationByRole(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`details.menu a[href="/orgs"]`))); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"首页", "组织架构", "名册导入", "我的信息", "修改密码"}
+		want := []string{"首页", "组织架构", "开展情况", "通知", "整改台账", "学习资料", "练习考试", "先锋二七", "知识竞赛",
+			"名册导入", "我的信息", "修改密码"}
 		if got := labels(t, ctx, "details.menu a", true); !slices.Equal(got, want) {
 			t.Errorf("phone menu links = %q, want %q", got, want)
 		}

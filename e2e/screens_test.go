@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -13,21 +14,36 @@ func TestScreens(t *testing.T) {
 	if os.Getenv("XUEJIANGPING_SCREENSHOTS") == "" {
 		t.Skip("set XUEJIANGPING_SCREENSHOTS=dir to take screenshots")
 	}
-	a := startApp(t)
+	base := os.Getenv("XUEJIANGPING_SCREENS_BASE") // an already running server, or
+	if base == "" {
+		base = startApp(t).URL()
+	}
+	pages := []struct{ name, path string }{
+		{"home", "/"}, {"orgs", "/orgs"}, {"org-oversize", "/orgs/1"}, {"import", "/import"}, {"roles", "/roles"}, {"feedback", "/feedback"},
+	}
+	if extra := os.Getenv("XUEJIANGPING_SCREENS_PAGES"); extra != "" {
+		pages = nil
+		for _, p := range strings.Split(extra, ",") {
+			name := strings.NewReplacer("/", "_", "?", "_", "=", "_").Replace(strings.Trim(p, "/"))
+			pages = append(pages, struct{ name, path string }{name, p})
+		}
+	}
+	user := os.Getenv("XUEJIANGPING_SCREENS_USER")
+	if user == "" {
+		user = "admin"
+	}
 	for _, size := range []struct {
 		name string
 		w, h int
 	}{{"phone", 375, 800}, {"desk", 1280, 900}} {
 		ctx := newBrowser(t, size.w, size.h)
-		if err := chromedp.Do(ctx, chromedp.Navigate(a.URL()+"/login")); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/login")); err != nil {
 			t.Fatal(err)
 		}
 		shot(t, ctx, size.name+"-login")
-		login(t, ctx, a.URL(), "admin")
-		for _, p := range []struct{ name, path string }{
-			{"home", "/"}, {"orgs", "/orgs"}, {"org-oversize", "/orgs/1"}, {"import", "/import"}, {"roles", "/roles"}, {"feedback", "/feedback"},
-		} {
-			if err := chromedp.Do(ctx, chromedp.Navigate(a.URL()+p.path), chromedp.WaitVisible("main")); err != nil {
+		login(t, ctx, base, user)
+		for _, p := range pages {
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible("main")); err != nil {
 				t.Fatal(err)
 			}
 			shot(t, ctx, size.name+"-"+p.name)

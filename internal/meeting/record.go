@@ -315,6 +315,10 @@ func (s *Service) Finalize(ctx context.Context, p *auth.Principal, id int64, sum
 		}
 		if first != nil {
 			held = *first
+		} else if held.After(s.Now()) {
+			// With no QR sign-in, the planned time is the record of when the
+			// meeting took place; it cannot lie in the future.
+			return errs.E(errs.Unprocessable, "not_yet", "会议尚未到计划时间，且无扫码签到记录，暂不能定稿；如会议已提前召开，请修改会议时间")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET summary = ?, held_at = ?, finalized_at = ?, finalized_by = ?, updated_at = ? WHERE id = ?`,
 			summary, held.UTC(), tx.Now, p.UserID, tx.Now, id); err != nil {
