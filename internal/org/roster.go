@@ -260,6 +260,17 @@ func (s *Service) unitIndex(ctx context.Context, p *auth.Principal) (unitRef, er
 		for _, o := range all {
 			byID[o.ID] = o
 		}
+		// The scope's ancestors name its units too: a secretary writes
+		// "区人社局党组/区人社局机关党支部" as the template shows.
+		if len(all) > 0 {
+			for pid := all[0].ParentID; pid != 0 && byID[pid] == nil; pid = byID[pid].ParentID {
+				a, err := s.load(ctx, s.DB, pid)
+				if err != nil {
+					return nil, err
+				}
+				byID[pid] = a
+			}
+		}
 		for _, o := range all {
 			if !o.IsUnit() {
 				continue

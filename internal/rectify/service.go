@@ -307,6 +307,11 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, c Cha
 	if mv.Actor == 0 {
 		mv.Actor = -p.UserID // an admin without a member record is never the owner
 	}
+	if !mv.Verifier && mv.Actor != mv.Owner {
+		// Readers of the ledger (the task force, a leader) follow
+		// rectifications; only the owner and the unit's leaders move them.
+		return it, errs.Forbid()
+	}
 	if err := Transition(it.Status, to, mv); err != nil {
 		return it, err
 	}

@@ -43,6 +43,15 @@ type accessFixtures struct {
 	Import              []byte
 }
 
+// accessExtension adds a feature's entries to the access table. A feature
+// keeps its entries in its own file, access_<feature>_test.go, appending
+// its extension to accessExtensions from init; it may create the objects
+// its cases need through h (as the admin: tokens["admin"]). A key defined
+// twice fails the test.
+type accessExtension func(h *harness, tokens map[string]string, f accessFixtures) map[string][]accessCase
+
+var accessExtensions []accessExtension
+
 // accessTable is the whole access policy, keyed by route ("METHOD /path").
 // Every registered route must have an entry, and every entry a route.
 func accessTable(f accessFixtures) map[string][]accessCase {
@@ -204,6 +213,14 @@ func testAccess(t *testing.T, eng engine) {
 	tokens["shuji2"] = h.addSecretary(tokens["admin"], h.fx.MemberB, h.fx.BranchB, "shuji2", passwords["shuji2"])
 	f := makeAccessFixtures(h, tokens["admin"], tokens["dangyuan"])
 	table := accessTable(f)
+	for _, ext := range accessExtensions {
+		for key, cases := range ext(h, tokens, f) {
+			if _, dup := table[key]; dup {
+				t.Errorf("access table: %q is defined twice", key)
+			}
+			table[key] = cases
+		}
+	}
 
 	routes := map[string]bool{}
 	for _, rt := range h.app.Web.Routes() {
@@ -220,7 +237,7 @@ func testAccess(t *testing.T, eng engine) {
 		}
 		cases, ok := table[key]
 		if !ok || len(cases) == 0 {
-			t.Errorf("route %q has no entry in the access table (access_test.go): add one saying which roles may use it", key)
+			t.Errorf("route %q has no entry in the access table (access_test.go, or the feature's access_<feature>_test.go): add one saying which roles may use it", key)
 			continue
 		}
 		method := strings.SplitN(key, " ", 2)[0]

@@ -65,6 +65,7 @@ func (s *Server) withHeaders(next http.Handler) http.Handler {
 // unknown cookie is cleared and the request goes on anonymous.
 func (s *Server) withSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		outer := r
 		c, err := r.Cookie(sessionCookie)
 		if err == nil && c.Value != "" && !isStatic(r.URL.Path) {
 			p, err := s.auth.Authenticate(r.Context(), c.Value, clientIP(r))
@@ -86,6 +87,9 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+		// The mux records the route pattern on the request it is given (a
+		// copy, if the context grew here); the metrics read the outer one.
+		outer.Pattern = r.Pattern
 	})
 }
 
