@@ -130,7 +130,7 @@ func (a *App) firstStart(ctx context.Context) error {
 		if seed == 0 {
 			seed = 1
 		}
-		if err := demo.Load(ctx, a.DB, seed, pw); err != nil {
+		if err := demo.LoadAll(ctx, a.DB, seed, pw, time.Now()); err != nil {
 			return fmt.Errorf("载入演示数据失败: %w", err)
 		}
 		fmt.Fprintf(out, "已载入演示数据：%s。演示账号（密码均为 %s", demo.DistrictName, pw)
