@@ -73,10 +73,21 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			return err
 		}
 	}
-	if len(pg.In.Materials) == 0 {
-		for _, c := range study.Categories() {
+	// An empty row for every category not yet covered: a plan refused for a
+	// missing category comes back with a row to complete it (no script).
+	covered := map[string]bool{}
+	for _, m := range pg.In.Materials {
+		covered[m.Category] = true
+	}
+	for _, c := range study.Categories() {
+		if !covered[string(c)] {
 			pg.In.Materials = append(pg.In.Materials, meeting.MaterialInput{Category: string(c)})
 		}
+	}
+	// A refused plan (planPost → withError) shows why, e.g. which
+	// must-study category is missing.
+	if e := formErrorFrom(ctx); e != nil {
+		pg.Error, pg.FieldErrors = e.Message, e.Fields
 	}
 	return s.render(w, status, "plan", pg)
 }

@@ -1,0 +1,362 @@
+package live
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"xuejiangping/internal/contest"
+	"xuejiangping/internal/errs"
+)
+
+// Transport limits.
+const (
+	MaxMessage   = 4096             // a client message; bigger ones are refused with an error frame
+	readLimit    = 1 << 20          // beyond this the library closes the connection (1009)
+	writeTimeout = 10 * time.Second // a write stuck this long means the screen is gone
+	idlePing     = 20 * time.Second // ping a quiet connection so proxies keep it and dead peers are found
+	probeEvery   = 15 * time.Second // device delay measurement for buzzers
+	directBuffer = 64
+)
+
+// Identity is who a connection speaks for, established by the web layer
+// (login or join code) before the upgrade. Commands are checked against it;
+// nothing in a client's message can change it.
+type Identity struct {
+	Role   contest.Role
+	Team   string // team role: the team's key
+	Device string // team role: the device id (team key + client id)
+	Judge  string // judge role: the judge's key
+	Member string // quiz: the member's key
+}
+
+// Inbound is one decoded client message.
+type Inbound struct {
+	Type string          // "cmd", "ping" or "probe"
+	Ref  int64           // echoed in the reply, so the client can match it
+	Cmd  contest.Command // for "cmd"
+	C    float64         // for "ping": the client's clock, echoed
+	N    int64           // for "probe": the probe number, echoed
+}
+
+type inboundWire struct {
+	Type string          `json:"type"`
+	Ref  int64           `json:"ref,omitempty"`
+	Cmd  json.RawMessage `json:"cmd,omitempty"`
+	C    float64         `json:"c,omitempty"`
+	N    int64           `json:"n,omitempty"`
+}
+
+// DecodeMessage parses a client message strictly. It never panics; any
+// problem is an *errs.Error safe to send back.
+func DecodeMessage(b []byte) (Inbound, error) {
+	if len(b) > MaxMessage {
+		return Inbound{}, errs.E(errs.Invalid, "message_too_large", "消息过长，已忽略")
+	}
+	var w inboundWire
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return Inbound{}, errs.E(errs.Invalid, "bad_message", "消息格式有误，已忽略")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Inbound{}, errs.E(errs.Invalid, "bad_message", "消息格式有误，已忽略")
+	}
+	in := Inbound{Type: w.Type, Ref: w.Ref, C: w.C, N: w.N}
+	switch w.Type {
+	case "cmd":
+		c, err := contest.DecodeCommand(w.Cmd)
+		if err != nil {
+			return Inbound{}, asErr(err)
+		}
+		in.Cmd = c
+	case "ping", "probe":
+		if len(w.Cmd) != 0 {
+			return Inbound{}, errs.E(errs.Invalid, "bad_message", "消息格式有误，已忽略")
+		}
+	default:
+		return Inbound{}, errs.E(errs.Invalid, "bad_message", "未知消息类型，已忽略")
+	}
+	return in, nil
+}
+
+// Authorize checks a command against the connection's identity: the role
+// must be the command's actor, and the team, judge or member it names must
+// be the connection's own.
+func Authorize(id Identity, c contest.Command) (contest.Command, error) {
+	deny := errs.E(errs.Forbidden, "not_allowed", "您在本场比赛中无权执行此操作")
+	switch c.Type.Actor() {
+	case contest.ActorHost:
+		if id.Role != contest.RoleHost {
+			return c, deny
+		}
+	case contest.ActorTeam:
+		if id.Role != contest.RoleTeam || c.Team != id.Team {
+			return c, deny
+		}
+		if c.Type == contest.CmdBuzz {
+			c.Device = id.Device
+		}
+	case contest.ActorJudge:
+		if id.Role != contest.RoleJudge || c.Judge != id.Judge {
+			return c, deny
+		}
+	case contest.ActorMember:
+		if id.Member == "" || c.Member != id.Member {
+			return c, deny
+		}
+	default:
+		return c, deny
+	}
+	return c, nil
+}
+
+type outFrame struct {
+	Type    string  `json:"type"`
+	Ref     int64   `json:"ref,omitempty"`
+	OK      bool    `json:"ok,omitempty"`
+	Code    string  `json:"code,omitempty"`
+	Message string  `json:"message,omitempty"`
+	C       float64 `json:"c,omitempty"`
+	S       int64   `json:"s,omitempty"` // server time, ns
+	N       int64   `json:"n,omitempty"`
+	Seq     int64   `json:"seq,omitempty"`
+}
+
+func encode(f outFrame) []byte { b, _ := json.Marshal(f); return b }
+
+func errFrame(ref int64, err error) []byte {
+	e := errs.As(err)
+	if e.Kind == errs.Internal {
+		e = errs.E(errs.Internal, "internal", "系统内部错误")
+	}
+	return encode(outFrame{Type: "error", Ref: ref, Code: e.Code, Message: e.Message})
+}
+
+// conn is one WebSocket: one reader goroutine (this one), one writer.
+type conn struct {
+	ws     *websocket.Conn
+	hub    *Hub
+	id     Identity
+	sub    *Sub
+	direct chan []byte // replies, pongs, probes: this connection only
+	gone   chan struct{}
+	log    *slog.Logger
+
+	probeSent map[int64]time.Time
+	probeN    int64
+	lastDelay time.Duration
+	probes    chan probeResult
+}
+
+type probeResult struct {
+	n  int64
+	at time.Time
+}
+
+// Serve upgrades the request and runs the connection until it closes.
+// since is the last seq the screen saw (-1: none).
+func Serve(w http.ResponseWriter, r *http.Request, h *Hub, id Identity, since int64, log *slog.Logger) error {
+	// The server's read and write timeouts are for ordinary requests; a
+	// contest screen stays for hours.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		return nil // Accept has answered the client
+	}
+	ws.SetReadLimit(readLimit)
+	c := &conn{ws: ws, hub: h, id: id, sub: NewSub(id.Role), direct: make(chan []byte, directBuffer),
+		gone: make(chan struct{}), log: log, probeSent: map[int64]time.Time{}, probes: make(chan probeResult, 8)}
+	c.sub.Team, c.sub.Judge, c.sub.Member = id.Team, id.Judge, id.Member
+	hello, err := h.Subscribe(c.sub, since)
+	if err != nil {
+		ws.Close(websocket.StatusTryAgainLater, "closed")
+		return nil
+	}
+	defer h.Unsubscribe(c.sub)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	writerDone := make(chan struct{})
+	go func() {
+		defer close(writerDone)
+		c.writer(ctx, hello)
+		cancel()
+	}()
+	c.reader(ctx)
+	close(c.gone)
+	cancel()
+	<-writerDone
+	return nil
+}
+
+func (c *conn) reader(ctx context.Context) {
+	buf := make([]byte, MaxMessage+1)
+	for {
+		_, rd, err := c.ws.Reader(ctx)
+		if err != nil {
+			return
+		}
+		n, err := io.ReadFull(rd, buf)
+		if err == nil {
+			// Longer than MaxMessage: drain the rest, refuse, stay connected.
+			if _, err := io.Copy(io.Discard, rd); err != nil {
+				return
+			}
+			c.sendDirect(errFrame(0, errs.E(errs.Invalid, "message_too_large", "消息过长，已忽略")))
+			continue
+		}
+		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return
+		}
+		c.handle(buf[:n])
+	}
+}
+
+func (c *conn) handle(b []byte) {
+	in, err := DecodeMessage(b)
+	if err != nil {
+		c.sendDirect(errFrame(0, err))
+		return
+	}
+	switch in.Type {
+	case "ping":
+		c.sendDirect(encode(outFrame{Type: "pong", C: in.C, S: int64(c.hub.Now())}))
+	case "probe":
+		select {
+		case c.probes <- probeResult{n: in.N, at: time.Now()}:
+		default:
+		}
+	case "cmd":
+		cmd, err := Authorize(c.id, in.Cmd)
+		if err != nil {
+			c.sendDirect(errFrame(in.Ref, err))
+			return
+		}
+		ref := in.Ref
+		c.hub.Submit(cmd, func(r Reply) {
+			if r.Err != nil {
+				c.sendDirect(errFrame(ref, r.Err))
+				return
+			}
+			var seq int64
+			if len(r.Events) > 0 {
+				seq = r.Events[len(r.Events)-1].Seq
+			}
+			c.sendDirect(encode(outFrame{Type: "reply", Ref: ref, OK: true, Seq: seq}))
+		})
+	}
+}
+
+// sendDirect queues a frame for this connection only; it never blocks the
+// caller (the hub calls it). A connection that cannot keep up is dropped.
+func (c *conn) sendDirect(b []byte) {
+	select {
+	case c.direct <- b:
+	case <-c.gone:
+	default:
+		c.sub.drop("slow")
+	}
+}
+
+func (c *conn) write(ctx context.Context, b []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, b)
+}
+
+func (c *conn) writer(ctx context.Context, hello []byte) {
+	if err := c.write(ctx, hello); err != nil {
+		return
+	}
+	idle := time.NewTimer(idlePing)
+	defer idle.Stop()
+	var probe <-chan time.Time
+	if c.id.Role == contest.RoleTeam && c.id.Device != "" {
+		t := time.NewTicker(probeEvery)
+		defer t.Stop()
+		probe = t.C
+		c.sendProbe(ctx) // measure at once: the device check needs it
+	}
+	for {
+		var b []byte
+		select {
+		case <-ctx.Done():
+			c.ws.Close(websocket.StatusNormalClosure, "")
+			return
+		case <-c.sub.Dropped():
+			// The client reconnects and resumes from its last seq.
+			c.ws.Close(websocket.StatusTryAgainLater, c.sub.Reason())
+			return
+		case b = <-c.sub.Frames():
+		case b = <-c.direct:
+		case <-idle.C:
+			pctx, cancel := context.WithTimeout(ctx, writeTimeout)
+			err := c.ws.Ping(pctx)
+			cancel()
+			if err != nil {
+				c.ws.CloseNow()
+				return
+			}
+			idle.Reset(idlePing)
+			continue
+		case <-probe:
+			c.sendProbe(ctx)
+			continue
+		case p := <-c.probes:
+			c.probeDone(p)
+			continue
+		}
+		if err := c.write(ctx, b); err != nil {
+			c.ws.CloseNow()
+			return
+		}
+		idle.Reset(idlePing)
+	}
+}
+
+func (c *conn) sendProbe(ctx context.Context) {
+	c.probeN++
+	c.probeSent[c.probeN] = time.Now()
+	if len(c.probeSent) > 8 {
+		for n := range c.probeSent {
+			if n < c.probeN-4 {
+				delete(c.probeSent, n)
+			}
+		}
+	}
+	_ = c.write(ctx, encode(outFrame{Type: "probe", N: c.probeN}))
+}
+
+// probeDone turns an echoed probe into the device's one-way delay (half the
+// round trip, measured by the server alone) and logs it when it changed
+// noticeably, so the device check and delay compensation use server
+// measurements only.
+func (c *conn) probeDone(p probeResult) {
+	sent, ok := c.probeSent[p.n]
+	if !ok {
+		return
+	}
+	delete(c.probeSent, p.n)
+	d := min(p.at.Sub(sent)/2, contest.MaxDelay)
+	if c.lastDelay != 0 && absDur(d-c.lastDelay) < 20*time.Millisecond {
+		return
+	}
+	c.lastDelay = max(d, 1)
+	c.hub.Submit(contest.Command{Type: contest.CmdMeasureDelay, Team: c.id.Team, Device: c.id.Device, Delay: c.lastDelay}, func(Reply) {})
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

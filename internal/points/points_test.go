@@ -1,0 +1,306 @@
+package points_test
+
+// Store tests for points on both databases: off by default; when on, they
+// follow from finalised speeches and reviews and verified rectifications,
+// never from logins or page views.
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"xuejiangping/internal/audit"
+	"xuejiangping/internal/auth"
+	"xuejiangping/internal/db"
+	"xuejiangping/internal/db/dbtest"
+	"xuejiangping/internal/errs"
+	"xuejiangping/internal/meeting"
+	"xuejiangping/internal/org"
+	"xuejiangping/internal/points"
+	"xuejiangping/internal/rectify"
+	"xuejiangping/internal/round"
+)
+
+var key = []byte("k")
+
+// meetingWith plans branch A's meeting for a round with a[0..3] present,
+// dang's speech (a case) and dang's self and two peer reviews.
+func (f *fixture) meetingWith(t *testing.T, roundKey string, when time.Time) int64 {
+	t.Helper()
+	id, err := f.meetings.Plan(ctx, f.shuji, meeting.PlanInput{OrgID: f.branchA, RoundKey: roundKey, PlannedAt: when, Place: "会议室",
+		HostID: f.a[0], RecorderID: f.a[0], LeadID: f.a[1], Materials: []meeting.MaterialInput{{Title: "党章", Category: "party_rules"}}})
+	mustOK(t, err, "plan")
+	for _, m := range f.a[:4] {
+		mustOK(t, f.meetings.SignIn(ctx, f.shuji, id, meeting.SignInInput{MemberID: m}, key), "sign in")
+	}
+	mustOK(t, f.meetings.SaveSpeech(ctx, f.dang, id, meeting.SpeechInput{Kinds: []string{"experience"}, Content: "案例", IsCase: true}), "speech")
+	mustOK(t, f.meetings.SaveSpeech(ctx, f.shuji, id, meeting.SpeechInput{MemberID: f.a[2], Kinds: []string{"experience"}, Content: "发言"}), "speech a2")
+	for _, r := range []meeting.ReviewInput{{Kind: "self"}, {Kind: "peer", RevieweeID: f.a[2]}, {Kind: "peer", RevieweeID: f.a[3]}} {
+		r.Rating, r.Comment = "良好", "具体"
+		mustOK(t, f.meetings.SaveReview(ctx, f.dang, id, r), "review")
+	}
+	mustOK(t, f.meetings.SaveReview(ctx, f.shuji, id, meeting.ReviewInput{Kind: "overall", RevieweeID: f.a[1], Rating: "优秀", Comment: "好"}), "overall")
+	return id
+}
+
+func TestPoints(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		rs := rectify.NewService(d, f.meetings, shanghai)
+		rs.Now = func() time.Time { return at("2026-03-14 16:00") }
+		held := f.meetingWith(t, "2026-03-1", at("2026-03-14 15:00"))
+		open := f.meetingWith(t, "2026-03-2", at("2026-03-28 15:00")) // never finalised
+		rid, err := rs.Raise(ctx, f.shuji, rectify.Input{MeetingID: held, Problem: "p", Category: "other", OwnerID: f.a[1], Measure: "m", Deadline: "2099-12-31"})
+		mustOK(t, err, "raise")
+		mustOK(t, f.meetings.Finalize(ctx, f.shuji, held, ""), "finalise")
+		for _, c := range []rectify.Change{{Status: "in_progress"}, {Status: "done", Evidence: "e"}} {
+			_, err := rs.Update(ctx, f.dang, rid, c)
+			mustOK(t, err, "owner moves")
+		}
+		_ = open
+
+		// Off by default: nothing is computed, even with a record.
+		mine, err := points.For(ctx, d, f.a[1])
+		mustOK(t, err, "points off")
+		if mine.Enabled || mine.Total != 0 || len(mine.Lines) != 0 {
+			t.Fatalf("points while off: %+v", mine)
+		}
+		wantKind(t, points.SetEnabled(ctx, d, f.shuji, true), errs.Forbidden, "a secretary turns points on")
+		mustOK(t, points.SetEnabled(ctx, d, f.admin, true), "admin turns points on")
+
+		lines := func() map[string]int {
+			t.Helper()
+			m, err := points.For(ctx, d, f.a[1])
+			mustOK(t, err, "points")
+			if !m.Enabled {
+				t.Fatal("points not enabled")
+			}
+			out := map[string]int{"total": m.Total}
+			for _, l := range m.Lines {
+				out[l.What] = l.Count
+			}
+			return out
+		}
+		// One finalised speech (a case), three reviews written; the open
+		// meeting's speech and reviews do not count, nor the overall review
+		// dang received, nor the rectification until it is verified.
+		got := lines()
+		want := points.PerSpeech + points.PerCase + 3*points.PerReview
+		if got["total"] != want || got["在会上发言"] != 1 || got["撰写自评、互评"] != 3 || got["本人整改通过验收"] != 0 {
+			t.Errorf("before verification: %v, want total %d", got, want)
+		}
+		_, err = rs.Update(ctx, f.shuji, rid, rectify.Change{Status: "verified"})
+		mustOK(t, err, "verify")
+		if got := lines(); got["total"] != want+points.PerRectification || got["本人整改通过验收"] != 1 {
+			t.Errorf("after verification: %v", got)
+		}
+
+		// Logging in, sessions and page views leave points unchanged.
+		before := lines()["total"]
+		_, err = d.Exec(ctx, `INSERT INTO login_sessions (token_hash, user_id, created_at, last_seen, ip, user_agent) VALUES ('h1', ?, ?, ?, '', '')`, f.dang.UserID, time.Now(), time.Now())
+		mustOK(t, err, "a login session")
+		for range 3 {
+			mustOK(t, audit.RecordNow(ctx, d, f.dang.Actor(), "login", "dang", nil, audit.OK), "login audit")
+			if _, err := f.meetings.Get(ctx, f.dang, held); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if after := lines()["total"]; after != before {
+			t.Errorf("logins and views changed points: %d → %d", before, after)
+		}
+		// Someone with no record has none; an account without a member too.
+		if m, _ := points.For(ctx, d, f.a[5]); m.Total != 0 {
+			t.Errorf("a5 has %d points", m.Total)
+		}
+		if m, _ := points.For(ctx, d, 0); m.Enabled || m.Total != 0 {
+			t.Errorf("no member: %+v", m)
+		}
+
+		// Units are compared by outcomes.
+		outs, err := points.UnitOutcomes(ctx, d, "/")
+		mustOK(t, err, "outcomes")
+		if len(outs) != 4 || outs[0].OrgID != f.branchA || outs[0].MeetingsWithTalk != 1 || outs[0].RectsClosed != 1 || outs[0].RectsOnTime != 1 || outs[0].OnTimeShare != 1 {
+			t.Errorf("outcomes: %+v", outs)
+		}
+		mustOK(t, points.SetEnabled(ctx, d, f.admin, false), "off again")
+		if m, _ := points.For(ctx, d, f.a[1]); m.Enabled || m.Total != 0 {
+			t.Errorf("after turning off: %+v", m)
+		}
+	})
+}
+
+var ctx = context.Background()
+
+// shanghai is the programme's zone; fixed instants below are read in it.
+var shanghai = func() *time.Location { l, _ := time.LoadLocation(round.DefaultZone); return l }()
+
+func at(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, shanghai)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func wantKind(t *testing.T, err error, kind errs.Kind, what string) *errs.Error {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s: no error, want kind %d", what, kind)
+	}
+	e := errs.As(err)
+	if e.Kind != kind {
+		t.Fatalf("%s: kind %d (%s), want %d", what, e.Kind, e.Message, kind)
+	}
+	return e
+}
+
+func mustOK(t *testing.T, err error, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func (f *fixture) count(t *testing.T, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.d.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+		t.Fatalf("count %q: %v", q, err)
+	}
+	return n
+}
+
+// ---- fixture ----
+
+// fixture is a small district:
+//
+//	测试区 (admin, task force, auditor)
+//	├── 甲局党委
+//	│   ├── 甲局机关党支部 (unit A: a0 secretary "shuji", a1 "dang", a2 "dang2", a3–a5)
+//	│   └── 甲局业务党支部 (has groups)
+//	│       ├── 第一党小组 (g1m[0] group leader "leader", 2 more)
+//	│       └── 第二党小组 (3 members)
+//	└── 乙局党委
+//	    └── 乙局机关党支部 (unit B: b0 secretary "shujiB", b1, b2)
+type fixture struct {
+	d        *db.DB
+	rounds   *round.Service
+	meetings *meeting.Service
+
+	root, comA, branchA, branchG, g1, g2, comB, branchB int64
+	a, g1m, g2m, b                                      []int64
+
+	admin, tf, auditor, shuji, dang, dang2, leader, shujiB *auth.Principal
+}
+
+func setup(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	f := &fixture{d: d}
+	f.rounds = round.NewService(d)
+	f.meetings = meeting.NewService(d, f.rounds)
+	users := map[string]int64{}
+	err := d.InTx(ctx, func(tx *db.Tx) error {
+		var ferr error
+		node := func(parent int64, name string, k org.Kind) int64 {
+			if ferr != nil {
+				return 0
+			}
+			var id int64
+			if parent == 0 {
+				id, ferr = org.CreateRoot(ctx, tx, name)
+			} else {
+				id, ferr = org.InsertChild(ctx, tx, parent, name, k, 1)
+			}
+			return id
+		}
+		people := func(orgID int64, prefix string, n int) []int64 {
+			var ids []int64
+			for i := 0; i < n && ferr == nil; i++ {
+				var id int64
+				id, ferr = org.InsertMember(ctx, tx, org.MemberInput{OrgID: orgID, Name: prefix + string(rune('甲'+i))})
+				ids = append(ids, id)
+			}
+			return ids
+		}
+		user := func(name string, member int64, grants ...any) {
+			if ferr != nil {
+				return
+			}
+			var m any
+			if member != 0 {
+				m = member
+			}
+			var uid int64
+			uid, ferr = tx.Insert(ctx, `INSERT INTO users (username, display_name, password_hash, member_id, created_at) VALUES (?, ?, 'x', ?, ?)`, name, name, m, tx.Now)
+			users[name] = uid
+			for i := 0; i+1 < len(grants) && ferr == nil; i += 2 {
+				ferr = auth.AddGrant(ctx, tx, audit.System, uid, grants[i].(auth.Role), grants[i+1].(int64))
+			}
+		}
+		f.root = node(0, "测试区", org.District)
+		f.comA = node(f.root, "甲局党委", org.Committee)
+		f.branchA = node(f.comA, "甲局机关党支部", org.Branch)
+		f.branchG = node(f.comA, "甲局业务党支部", org.Branch)
+		f.g1 = node(f.branchG, "第一党小组", org.Group)
+		f.g2 = node(f.branchG, "第二党小组", org.Group)
+		f.comB = node(f.root, "乙局党委", org.Committee)
+		f.branchB = node(f.comB, "乙局机关党支部", org.Branch)
+		f.a = people(f.branchA, "甲支部", 6)
+		f.g1m = people(f.g1, "一组", 3)
+		f.g2m = people(f.g2, "二组", 3)
+		f.b = people(f.branchB, "乙支部", 3)
+		if ferr != nil {
+			return ferr
+		}
+		user("admin", 0, auth.Admin, f.root)
+		user("zhuanban", 0, auth.TaskForce, f.root)
+		user("shenji", 0, auth.Auditor, f.root)
+		user("shuji", f.a[0], auth.Secretary, f.branchA, auth.Member, f.branchA)
+		user("dang", f.a[1], auth.Member, f.branchA)
+		user("dang2", f.a[2], auth.Member, f.branchA)
+		user("leader", f.g1m[0], auth.GroupLeader, f.g1, auth.Member, f.g1)
+		user("shujiB", f.b[0], auth.Secretary, f.branchB, auth.Member, f.branchB)
+		return ferr
+	})
+	if err != nil {
+		t.Fatalf("fixture: %v", err)
+	}
+	for name, dst := range map[string]**auth.Principal{"admin": &f.admin, "zhuanban": &f.tf, "shenji": &f.auditor, "shuji": &f.shuji,
+		"dang": &f.dang, "dang2": &f.dang2, "leader": &f.leader, "shujiB": &f.shujiB} {
+		*dst = principal(t, d, users[name])
+	}
+	return f
+}
+
+// principal builds what auth.Authenticate would for a user id.
+func principal(t *testing.T, d *db.DB, uid int64) *auth.Principal {
+	t.Helper()
+	p := &auth.Principal{UserID: uid}
+	var member, memberOrg *int64
+	var memberPath *string
+	err := d.QueryRow(ctx, `SELECT u.username, u.display_name, u.member_id, m.org_id, o.path FROM users u
+		LEFT JOIN members m ON m.id = u.member_id LEFT JOIN orgs o ON o.id = m.org_id WHERE u.id = ?`, uid).
+		Scan(&p.Username, &p.DisplayName, &member, &memberOrg, &memberPath)
+	if err != nil {
+		t.Fatalf("principal %d: %v", uid, err)
+	}
+	if member != nil {
+		p.MemberID, p.MemberOrgID, p.MemberOrgPath = *member, *memberOrg, *memberPath
+	}
+	rows, err := d.Query(ctx, `SELECT r.id, r.role, r.org_id, o.path, o.name FROM role_assignments r JOIN orgs o ON o.id = r.org_id WHERE r.user_id = ? ORDER BY r.id`, uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g auth.Grant
+		if err := rows.Scan(&g.ID, &g.Role, &g.OrgID, &g.OrgPath, &g.OrgName); err != nil {
+			t.Fatal(err)
+		}
+		p.Grants = append(p.Grants, g)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -1,0 +1,476 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"xuejiangping/internal/auth"
+	"xuejiangping/internal/db"
+	"xuejiangping/internal/errs"
+	"xuejiangping/internal/round"
+)
+
+// Figures are the analysis of a set of activity units in one round.
+type Figures struct {
+	Units     int `json:"units"`
+	OnTime    int `json:"on_time"`
+	MadeUp    int `json:"made_up"`
+	Late      int `json:"late"`
+	Postponed int `json:"postponed"`
+	Pending   int `json:"pending"`
+	NotHeld   int `json:"not_held"`
+
+	Members     int `json:"members"`      // members of every unit
+	HeldMembers int `json:"held_members"` // members of units whose meeting counts
+	Present     int `json:"present"`
+	Leave       int `json:"leave"`
+	SelfDone    int `json:"selfstudy_done"`
+	SelfDue     int `json:"selfstudy_due"`
+	Speeches    int `json:"speeches"`
+	Cases       int `json:"cases"`
+	Reviews     int `json:"reviews"`
+	Problems    int `json:"problems"`
+	Rectified   int `json:"rectified"`
+	NoticesDue  int `json:"notices_due"`
+	NoticesRead int `json:"notices_read"`
+	Overdue     int `json:"overdue_rectifications"` // open past their deadline today, whatever their round
+
+	SitIns    int     `json:"sitins"`               // sit-ins recorded (when the sit-in feature is installed)
+	SitInAvg  float64 `json:"sitin_score,omitempty"` // their mean score, 0..100
+	HasSitIns bool    `json:"-"`
+	ExamTaken int     `json:"exam_participants"`
+	HasExams  bool    `json:"-"`
+
+	unheld, unheldPP int
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Held counts units whose meeting counts for the round.
+func (f Figures) Held() int { return f.OnTime + f.MadeUp + f.Late }
+
+// Compliant counts units on time or made up by an approved date.
+func (f Figures) Compliant() int { return f.OnTime + f.MadeUp }
+
+// ComplianceRate is Compliant / Units.
+func (f Figures) ComplianceRate() float64 { return ratio(f.Compliant(), f.Units) }
+
+// Attendance is members present / members of the units that met.
+func (f Figures) Attendance() float64 { return ratio(f.Present, f.HeldMembers) }
+
+// SelfStudy is materials read / materials owed by those who attended.
+func (f Figures) SelfStudy() float64 { return ratio(f.SelfDone, f.SelfDue) }
+
+// SpeechesPerMember is speeches / members of the units that met.
+func (f Figures) SpeechesPerMember() float64 { return ratio(f.Speeches, f.HeldMembers) }
+
+// RectifiedRate is problems rectified / problems found.
+func (f Figures) RectifiedRate() float64 { return ratio(f.Rectified, f.Problems) }
+
+// Unread is notices owed a read receipt and not read.
+func (f Figures) Unread() int { return f.NoticesDue - f.NoticesRead }
+
+// Score is the composite used for 比学赶帮超 among units: outcomes only —
+// meetings held as required, attendance, self-study before the meeting,
+// and problems carried through to rectification. Never logins or minutes.
+func (f Figures) Score() float64 {
+	rect := f.RectifiedRate()
+	if f.Problems == 0 {
+		rect = 1 // nothing found is not a failure to fix
+	}
+	return 100 * (0.4*f.ComplianceRate() + 0.25*f.Attendance() + 0.2*f.SelfStudy() + 0.15*rect)
+}
+
+// Row is one child of the org being viewed (or a unit).
+type Row struct {
+	Org    OrgRef  `json:"org"`
+	IsUnit bool    `json:"is_unit"`
+	F      Figures `json:"figures"`
+}
+
+// TrendPoint is one round of the trend.
+type TrendPoint struct {
+	RoundKey string  `json:"round"`
+	Label    string  `json:"label"`
+	F        Figures `json:"figures"`
+}
+
+// Dashboard is the analysis of one org in one round.
+type Dashboard struct {
+	Round      string       `json:"round"`
+	RoundLabel string       `json:"round_label"`
+	WindowOpen bool         `json:"window_open"`
+	Org        OrgRef       `json:"org"`
+	Crumbs     []OrgRef     `json:"crumbs"`
+	Total      Figures      `json:"total"`
+	Rows       []Row        `json:"rows"`
+	Ranking    []Row        `json:"ranking"`
+	Trend      []TrendPoint `json:"trend"`
+	Rounds     []RoundOpt   `json:"-"`
+}
+
+// RoundOpt is a round in a picker.
+type RoundOpt struct {
+	Key, Label string
+}
+
+// Dashboard computes the analysis of org (0 = the top of the reader's
+// scope) in the round (""= the current one), with its children's rows, a
+// ranking of the children and the trend over the programme's rounds.
+func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, key string, orgID int64) (*Dashboard, error) {
+	o, err := s.scopeOrg(ctx, p, orgID, analysts...)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Rounds.Rounds(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.pickRound(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	trendRounds := all
+	if !slices.ContainsFunc(all, func(x round.Round) bool { return x.Key() == r.Key() }) {
+		trendRounds = append([]round.Round{r}, all...)
+	}
+	if err := s.ensure(ctx, trendRounds); err != nil {
+		return nil, err
+	}
+	d := &Dashboard{Round: r.Key(), RoundLabel: r.Label(), Org: o, WindowOpen: s.Now().Before(r.WindowEnd)}
+	for _, x := range all {
+		d.Rounds = append(d.Rounds, RoundOpt{x.Key(), x.Label()})
+	}
+	if d.Crumbs, err = s.crumbs(ctx, p, o); err != nil {
+		return nil, err
+	}
+	if err := s.fillRound(ctx, d, r, o); err != nil {
+		return nil, err
+	}
+	if d.Trend, err = s.trend(ctx, o, all); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (s *Service) pickRound(ctx context.Context, key string) (round.Round, error) {
+	if key == "" {
+		r, _, err := s.Rounds.Current(ctx)
+		return r, err
+	}
+	r, _, err := s.Rounds.ByKey(ctx, key)
+	if err != nil {
+		return r, errs.E(errs.Invalid, "bad_round", err.Error())
+	}
+	return r, nil
+}
+
+// crumbs are the ancestors the reader may open, down to o.
+func (s *Service) crumbs(ctx context.Context, p *auth.Principal, o OrgRef) ([]OrgRef, error) {
+	var out []OrgRef
+	for _, id := range pathIDs(o.Path) {
+		a, err := loadOrg(ctx, s.DB, id)
+		if err != nil {
+			return nil, err
+		}
+		if p.Covers(a.Path, analysts...) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// aggCols sums the facts; the order matches scanAgg.
+const aggCols = `COUNT(*), SUM(CASE WHEN held_status = 'on_time' THEN 1 ELSE 0 END), SUM(CASE WHEN held_status = 'made_up' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN held_status = 'late' THEN 1 ELSE 0 END), SUM(CASE WHEN held_status = '' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN held_status = '' AND pp_date >= ? THEN 1 ELSE 0 END),
+	SUM(members), SUM(CASE WHEN held_status <> '' THEN members ELSE 0 END), SUM(present), SUM(on_leave),
+	SUM(selfstudy_done), SUM(selfstudy_due), SUM(speeches), SUM(cases), SUM(reviews), SUM(problems), SUM(rectified),
+	SUM(notices_due), SUM(notices_read)`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanAgg(sc scanner, lead []any, f *Figures) error {
+	var v [19]int64
+	dest := append([]any{}, lead...)
+	for i := range v {
+		dest = append(dest, &nullInt{&v[i]})
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return err
+	}
+	f.Units, f.OnTime, f.MadeUp, f.Late = int(v[0]), int(v[1]), int(v[2]), int(v[3])
+	f.unheld, f.unheldPP = int(v[4]), int(v[5])
+	f.Members, f.HeldMembers, f.Present, f.Leave = int(v[6]), int(v[7]), int(v[8]), int(v[9])
+	f.SelfDone, f.SelfDue, f.Speeches, f.Cases = int(v[10]), int(v[11]), int(v[12]), int(v[13])
+	f.Reviews, f.Problems, f.Rectified = int(v[14]), int(v[15]), int(v[16])
+	f.NoticesDue, f.NoticesRead = int(v[17]), int(v[18])
+	return nil
+}
+
+// nullInt scans an integer aggregate that is NULL over no rows; SQLite may
+// hand SUMs back as int64 or float64.
+type nullInt struct{ p *int64 }
+
+func (n *nullInt) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*n.p = 0
+	case int64:
+		*n.p = x
+	case float64:
+		*n.p = int64(x)
+	case []byte:
+		_, err := fmt.Sscan(string(x), n.p)
+		return err
+	case string:
+		_, err := fmt.Sscan(x, n.p)
+		return err
+	default:
+		return fmt.Errorf("report: unexpected aggregate %T", v)
+	}
+	return nil
+}
+
+// settle splits the units without a counting meeting by the clock: while
+// the window is open they are pending; afterwards postponed (an approved
+// new date not yet passed) or not held — as round.StatusOf decides.
+func (f *Figures) settle(r round.Round, now time.Time) {
+	if now.Before(r.WindowEnd) {
+		f.Pending = f.unheld
+		return
+	}
+	f.Postponed = f.unheldPP
+	f.NotHeld = f.unheld - f.unheldPP
+}
+
+func (s *Service) today(r round.Round) string {
+	return round.DateOf(s.Now(), r.WindowEnd.Location()).String()
+}
+
+func levelCol(n int) (string, error) {
+	if n < 1 || n > maxLevel {
+		return "", errs.E(errs.Unprocessable, "too_deep", "该组织层级过深，暂不支持统计")
+	}
+	return fmt.Sprintf("lvl%d", n), nil
+}
+
+// fillRound computes the total and the children's rows of o in r.
+func (s *Service) fillRound(ctx context.Context, d *Dashboard, r round.Round, o OrgRef) error {
+	dep := depth(o.Path)
+	col, err := levelCol(dep)
+	if err != nil {
+		return err
+	}
+	today := s.today(r)
+	err = scanAgg(s.DB.QueryRow(ctx, `SELECT `+aggCols+` FROM report_unit_round WHERE `+col+` = ? AND round_key = ?`, today, o.ID, r.Key()), nil, &d.Total)
+	if err != nil {
+		return errs.Wrap(err, "dashboard total")
+	}
+	d.Total.settle(r, s.Now())
+	if dep < maxLevel {
+		child, _ := levelCol(dep + 1)
+		rows, err := s.DB.Query(ctx, `SELECT `+child+`, MAX(CASE WHEN org_id = `+child+` THEN 1 ELSE 0 END), `+aggCols+` FROM report_unit_round WHERE `+col+` = ? AND round_key = ? AND `+child+` <> 0 GROUP BY `+child, today, o.ID, r.Key())
+		if err != nil {
+			return errs.Wrap(err, "dashboard rows")
+		}
+		for rows.Next() {
+			var row Row
+			var unit int
+			if err := scanAgg(rows, []any{&row.Org.ID, &unit}, &row.F); err != nil {
+				rows.Close()
+				return errs.Wrap(err, "dashboard row scan")
+			}
+			row.F.settle(r, s.Now())
+			row.IsUnit = unit == 1
+			d.Rows = append(d.Rows, row)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return errs.Wrap(err, "dashboard row rows")
+		}
+	}
+	if err := s.nameRows(ctx, d.Rows); err != nil {
+		return err
+	}
+	if err := s.overdue(ctx, o, d); err != nil {
+		return err
+	}
+	if err := s.opt.fill(ctx, s.DB, r.Key(), o, dep, d); err != nil {
+		return err
+	}
+	d.Ranking = rank(d.Rows)
+	return nil
+}
+
+// nameRows fills the names of the rows' orgs.
+func (s *Service) nameRows(ctx context.Context, rows []Row) error {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.Org.ID
+	}
+	byID := map[int64]OrgRef{}
+	for _, c := range chunks(ids, 500) {
+		rs, err := s.DB.Query(ctx, `SELECT id, name, kind, path FROM orgs WHERE id IN (`+placeholders(len(c))+`)`, int64Args(c)...)
+		if err != nil {
+			return errs.Wrap(err, "row names")
+		}
+		for rs.Next() {
+			var o OrgRef
+			if err := rs.Scan(&o.ID, &o.Name, &o.Kind, &o.Path); err != nil {
+				rs.Close()
+				return errs.Wrap(err, "row name scan")
+			}
+			byID[o.ID] = o
+		}
+		rs.Close()
+		if err := rs.Err(); err != nil {
+			return errs.Wrap(err, "row name rows")
+		}
+	}
+	for i := range rows {
+		if o, ok := byID[rows[i].Org.ID]; ok {
+			rows[i].Org = o
+		}
+	}
+	// Tree order, as on the organisation pages.
+	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Org.Path, b.Org.Path) })
+	return nil
+}
+
+// overdue counts open rectifications past their deadline under o, per child.
+func (s *Service) overdue(ctx context.Context, o OrgRef, d *Dashboard) error {
+	today := round.DateOf(s.Now(), mustZone()).String()
+	rows, err := s.DB.Query(ctx, `SELECT o.path, COUNT(*) FROM rectifications r JOIN orgs o ON o.id = r.org_id
+		WHERE r.status IN ('pending','in_progress') AND r.deadline < ? AND o.path LIKE ? GROUP BY o.path`, today, o.Path+"%")
+	if err != nil {
+		return errs.Wrap(err, "overdue")
+	}
+	defer rows.Close()
+	idx := map[int64]int{}
+	for i, r := range d.Rows {
+		idx[r.Org.ID] = i
+	}
+	dep := depth(o.Path)
+	for rows.Next() {
+		var path string
+		var n int
+		if err := rows.Scan(&path, &n); err != nil {
+			return errs.Wrap(err, "overdue scan")
+		}
+		d.Total.Overdue += n
+		if ids := pathIDs(path); len(ids) > dep {
+			if i, ok := idx[ids[dep]]; ok {
+				d.Rows[i].F.Overdue += n
+			}
+		}
+	}
+	return errs.Wrap(rows.Err(), "overdue rows")
+}
+
+func mustZone() *time.Location {
+	return round.DefaultCalendar(round.Date{}).Zone()
+}
+
+// rank orders the rows by the composite outcome score (best first); rows
+// with no units are left out.
+func rank(rows []Row) []Row {
+	var out []Row
+	for _, r := range rows {
+		if r.F.Units > 0 {
+			out = append(out, r)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Row) int { return cmp.Compare(b.F.Score(), a.F.Score()) })
+	return out
+}
+
+// trend is o's total in every round of the programme, oldest first.
+func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round) ([]TrendPoint, error) {
+	col, err := levelCol(depth(o.Path))
+	if err != nil {
+		return nil, err
+	}
+	if len(rounds) == 0 {
+		return nil, nil
+	}
+	today := s.today(rounds[0])
+	rows, err := s.DB.Query(ctx, `SELECT round_key, `+aggCols+` FROM report_unit_round WHERE `+col+` = ? GROUP BY round_key`, today, o.ID)
+	if err != nil {
+		return nil, errs.Wrap(err, "trend")
+	}
+	defer rows.Close()
+	byKey := map[string]Figures{}
+	for rows.Next() {
+		var k string
+		var f Figures
+		if err := scanAgg(rows, []any{&k}, &f); err != nil {
+			return nil, errs.Wrap(err, "trend scan")
+		}
+		byKey[k] = f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "trend rows")
+	}
+	now := s.Now()
+	out := make([]TrendPoint, 0, len(rounds))
+	for i := len(rounds) - 1; i >= 0; i-- {
+		r := rounds[i]
+		f := byKey[r.Key()]
+		f.settle(r, now)
+		out = append(out, TrendPoint{RoundKey: r.Key(), Label: r.Label(), F: f})
+	}
+	return out, nil
+}
+
+// UnitFacts lists every activity unit under o in round r with its figures,
+// for bulletins (which name units, not committees).
+func (s *Service) unitFacts(ctx context.Context, q db.Querier, r round.Round, o OrgRef) ([]Row, error) {
+	if err := s.ensure(ctx, []round.Round{r}); err != nil {
+		return nil, err
+	}
+	col, err := levelCol(depth(o.Path))
+	if err != nil {
+		return nil, err
+	}
+	today := s.today(r)
+	rows, err := q.Query(ctx, `SELECT f.org_id, o.name, o.kind, o.path, `+prefixed(aggCols)+` FROM report_unit_round f JOIN orgs o ON o.id = f.org_id
+		WHERE f.`+col+` = ? AND f.round_key = ? GROUP BY f.org_id, o.name, o.kind, o.path ORDER BY o.path`, today, o.ID, r.Key())
+	if err != nil {
+		return nil, errs.Wrap(err, "unit facts")
+	}
+	defer rows.Close()
+	var out []Row
+	now := s.Now()
+	for rows.Next() {
+		var row Row
+		if err := scanAgg(rows, []any{&row.Org.ID, &row.Org.Name, &row.Org.Kind, &row.Org.Path}, &row.F); err != nil {
+			return nil, errs.Wrap(err, "unit facts scan")
+		}
+		row.F.settle(r, now)
+		row.IsUnit = true
+		out = append(out, row)
+	}
+	return out, errs.Wrap(rows.Err(), "unit facts rows")
+}
+
+// prefixed qualifies the facts columns of aggCols with "f." for joins.
+func prefixed(cols string) string {
+	for _, c := range []string{"held_status", "pp_date", "members", "present", "on_leave", "selfstudy_done", "selfstudy_due",
+		"speeches", "cases", "reviews", "problems", "rectified", "notices_due", "notices_read"} {
+		cols = strings.ReplaceAll(cols, "("+c, "(f."+c)
+		cols = strings.ReplaceAll(cols, "WHEN "+c, "WHEN f."+c)
+		cols = strings.ReplaceAll(cols, "AND "+c, "AND f."+c)
+		cols = strings.ReplaceAll(cols, "THEN "+c, "THEN f."+c)
+	}
+	return cols
+}
