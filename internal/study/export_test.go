@@ -1,9 +1,9 @@
 package study
 
-// SetSearchCap lowers the search count cap for a test; call the returned
+// SetSearchCap lowers both search count caps for a test; call the returned
 // function to restore it.
 func SetSearchCap(n int) func() {
-	old := searchCap
-	searchCap = n
-	return func() { searchCap = old }
+	old, oldPh := searchCap, phraseCap
+	searchCap, phraseCap = n, n
+	return func() { searchCap, phraseCap = old, oldPh }
 }

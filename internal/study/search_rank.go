@@ -26,14 +26,19 @@ import (
 //  4. phrases (segments of three or more characters) are checked as
 //     substrings only on ranked candidates, a batch at a time, until the
 //     page is full;
-//  5. the total is counted only up to SearchCap.
+//  5. the total is counted only up to SearchCap (PhraseCap with a phrase).
 
 // SearchCap bounds the counted total of a search: nobody pages through a
 // thousand hits, and counting them all would cost as much as the search.
 const SearchCap = 1000
 
-// searchCap is SearchCap, lowered by tests.
-var searchCap = SearchCap
+// PhraseCap bounds the counted total of a search with a phrase (three or
+// more characters): counting one more match there means reading a body,
+// so the count stops sooner ("200+").
+const PhraseCap = 200
+
+// searchCap and phraseCap are SearchCap and PhraseCap, lowered by tests.
+var searchCap, phraseCap = SearchCap, PhraseCap
 
 // probeCap bounds how many index rows are counted to rank a key's rarity:
 // beyond it a key is "common" and the order among common keys matters
@@ -67,10 +72,14 @@ func (s *Service) search(ctx context.Context, p *auth.Principal, f Filter, pq pa
 	if err != nil {
 		return res, err
 	}
+	limit := searchCap
+	if len(pq.phrases) > 0 {
+		limit = phraseCap
+	}
 	if total >= 0 {
-		res.Total = min(total, searchCap)
-		res.AtLeast = total > searchCap
-	} else if res.Total, res.AtLeast, err = m.count(ctx, s.DB); err != nil {
+		res.Total = min(total, limit)
+		res.AtLeast = total > limit
+	} else if res.Total, res.AtLeast, err = m.count(ctx, s.DB, limit); err != nil {
 		return res, err
 	}
 	res.Pages = (res.Total + f.PerPage - 1) / f.PerPage
@@ -223,16 +232,17 @@ func (m *matcher) rank(ctx context.Context, q db.Querier, limit, offset int) ([]
 }
 
 // rankPhrases pages through ranked candidates, keeping those that hold
-// every phrase, until [offset, offset+limit) of them are found. Each batch
-// is twice the rows still missing, so a phrase that most candidates hold
-// costs one batch and a rare one a few. total is the number of matches
-// when every candidate was checked on the way, else -1.
+// every phrase, until [offset, offset+limit) of them are found. Each rank
+// query costs the whole candidate set, so batches are sized from the share
+// of candidates that held the phrase so far: a phrase that most
+// candidates hold costs one batch, a rare one two or three. total is the
+// number of matches when every candidate was checked on the way, else -1.
 func (m *matcher) rankPhrases(ctx context.Context, q db.Querier, limit, offset int) (page []ranked, total int, err error) {
 	want := offset + limit
 	var kept []ranked
 	total = -1
+	batch := 2*want + 20
 	for from := 0; len(kept) < want; {
-		batch := max(2*(want-len(kept)), 20)
 		cands, err := m.rank(ctx, q, batch, from)
 		if err != nil {
 			return nil, 0, err
@@ -251,6 +261,10 @@ func (m *matcher) rankPhrases(ctx context.Context, q db.Querier, limit, offset i
 			total = len(kept)
 			break
 		}
+		// Enough for the rows still missing at the share seen so far
+		// (at least doubling), with half again to spare.
+		share := float64(len(kept)+1) / float64(from)
+		batch = max(2*from, int(float64(want-len(kept))/share*1.5))
 	}
 	if offset >= len(kept) {
 		return nil, total, nil
@@ -284,18 +298,28 @@ func (m *matcher) holdPhrases(ctx context.Context, q db.Querier, cands []ranked)
 	return out, errs.Wrap(rows.Err(), "search phrase")
 }
 
-// count counts the matches (phrases checked) up to searchCap; atLeast
-// reports that there are more.
-func (m *matcher) count(ctx context.Context, q db.Querier) (n int, atLeast bool, err error) {
-	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+m.from+m.phrase+fmt.Sprintf(` LIMIT %d) c`, searchCap+1),
-		append(slices.Clone(m.args), m.phArgs...)...).Scan(&n)
+// countScan bounds how many candidates the count of a phrase search
+// checks: each check reads a body. If they run out before the cap is
+// reached, the total is only a lower bound.
+const countScan = 600
+
+// count counts the matches up to limit; atLeast reports that there may be
+// more. With phrases, at most countScan candidates are checked.
+func (m *matcher) count(ctx context.Context, q db.Querier, limit int) (n int, atLeast bool, err error) {
+	if m.phrase == "" {
+		err = q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1`+m.from+fmt.Sprintf(` LIMIT %d) c`, limit+1), m.args...).Scan(&n)
+		if err != nil {
+			return 0, false, errs.Wrap(err, "search count")
+		}
+		return min(n, limit), n > limit, nil
+	}
+	var scanned int
+	err = q.QueryRow(ctx, `SELECT COALESCE(SUM(ok), 0), COUNT(*) FROM (SELECT CASE WHEN 1 = 1`+m.phrase+` THEN 1 ELSE 0 END AS ok`+m.from+fmt.Sprintf(` LIMIT %d) c`, countScan),
+		append(slices.Clone(m.phArgs), m.args...)...).Scan(&n, &scanned)
 	if err != nil {
 		return 0, false, errs.Wrap(err, "search count")
 	}
-	if n > searchCap {
-		return searchCap, true, nil
-	}
-	return n, false, nil
+	return min(n, limit), n > limit || scanned == countScan, nil
 }
 
 // rows loads the list rows of a ranked page, in rank order.

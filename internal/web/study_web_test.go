@@ -16,7 +16,7 @@ func TestLibraryScenarios(t *testing.T) {
 	admin, dang, shuji := h.login("admin", demoPW), h.login("dangyuan", demoPW), h.login("shuji", demoPW)
 
 	r := h.do("POST", "/api/v1/materials", admin, map[string]any{"title": "党章学习专题", "source": "区委组织部", "published_on": "2026-01-05",
-		"category": "party_rules", "tags": []string{"党章", "专题"}, "body": "# 要点\n认真学习党章。<script>alert(1)</script>"})
+		"category": "party_rules", "tags": []string{"党章", "专题"}, "body": "# 要点\n认真学习党章，对照检视栖霞湾样板。<script>alert(1)</script>"})
 	r.expect(t, http.StatusCreated, "create")
 	var m struct {
 		ID   int64
@@ -35,7 +35,7 @@ func TestLibraryScenarios(t *testing.T) {
 	}
 
 	// Search in Chinese through the API; the page renders the body escaped.
-	r = h.do("GET", "/api/v1/materials/search?q="+url.QueryEscape("学习党章"), dang, nil)
+	r = h.do("GET", "/api/v1/materials/search?q="+url.QueryEscape("栖霞湾样板"), dang, nil)
 	r.expect(t, http.StatusOK, "search")
 	var res struct {
 		Items []struct{ ID int64 }
@@ -43,7 +43,7 @@ func TestLibraryScenarios(t *testing.T) {
 	}
 	r.json(t, &res)
 	if res.Total != 1 || res.Items[0].ID != m.ID {
-		t.Errorf("search 学习党章 = %s", r)
+		t.Errorf("search 栖霞湾样板 = %s", r)
 	}
 	r = h.do("GET", fmt.Sprintf("/library/%d", m.ID), dang, nil)
 	r.expect(t, http.StatusOK, "material page")
