@@ -83,6 +83,14 @@ func TestContestBuzzerQuestion(t *testing.T) {
 	open := func(user, path string) context.Context {
 		ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)
+		if user == "" {
+			// A context whose first page is the live one does not answer
+			// Runtime.evaluate afterwards (chromedp 0.23 with a new browser
+			// context); opening an ordinary page first avoids it.
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`main h1`))); err != nil {
+				t.Fatalf("first page: %v", err)
+			}
+		}
 		if user != "" {
 			login(t, ctx, base, user)
 			// login returns once an h1 shows, which the login page has too:
@@ -151,7 +159,10 @@ func TestContestBuzzerQuestion(t *testing.T) {
 		poll(ctx, sel+" contains "+want, fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e && e.textContent.indexOf(%q)>=0 ? "ok" : ""})()`, sel, want))
 	}
 
+	waitText(screen, ".qtext", "比赛即将开始")
+	waitText(team1, ".lock-state", "比赛尚未开始")
 	click(host, "开始比赛")
+	waitText(screen, ".qtext", "请稍候")
 	click(host, "下一题")
 	waitText(screen, ".qtext", "审查调查12+3种措施")
 	waitText(team1, ".lock-state", "读题中")
@@ -191,7 +202,7 @@ func TestContestBuzzerQuestion(t *testing.T) {
 			break
 		}
 	}
-	if !strings.Contains(b.String(), "第一支部队 正确 +10") {
+	if !strings.Contains(b.String(), "第一支部队 正确 &#43;10") {
 		t.Errorf("results page lacks the scored answer")
 	}
 }
@@ -208,6 +219,12 @@ func contestBrowser(t *testing.T) context.Context {
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-sync", true),
+		// Seven pages play at once: none of them may be frozen or throttled
+		// for being in the background.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-features", "IntensiveWakeUpThrottling,CalculateNativeWinOcclusion"),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1920, 1080),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)

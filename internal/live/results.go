@@ -183,7 +183,12 @@ func (s *Store) Stage(ctx context.Context, series string) (contest.Advancement, 
 		if err != nil {
 			return contest.Advancement{}, nil, err
 		}
-		results = append(results, contest.MatchResult{Match: fmt.Sprint(c.ID), Stage: c.Stage, Round: c.Round, Teams: r.State.Teams})
+		// Team keys ("t1") are per match; across a series a team is its name.
+		teams := r.State.Teams
+		for i := range teams {
+			teams[i].ID = teams[i].Name
+		}
+		results = append(results, contest.MatchResult{Match: fmt.Sprint(c.ID), Stage: c.Stage, Round: c.Round, Teams: teams})
 		matches = append(matches, StageMatch{ID: c.ID, Title: c.Title, Round: c.Round})
 	}
 	if len(results) == 0 {

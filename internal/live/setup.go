@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"xuejiangping/internal/audit"
 	"xuejiangping/internal/contest"
@@ -406,4 +407,83 @@ func (s *Store) StaffRoles(ctx context.Context, id, uid int64) (host, judge bool
 		judge = judge || r == "judge"
 	}
 	return host, judge, errs.Wrap(rows.Err(), "staff roles")
+}
+
+// SeedTx is for loaders (the demo): teams, staff by login name, segments and
+// questions in one go, inside the caller's transaction.
+type SeedTx struct {
+	Teams     []TeamInput
+	Judges    []StaffInput
+	Segments  []SegmentInput
+	Questions [][]QuestionInput // per segment, in order
+}
+
+// Seed writes a contest's setup inside tx.
+func Seed(ctx context.Context, tx *db.Tx, a audit.Actor, id int64, s SeedTx) error {
+	for _, t := range s.Teams {
+		if err := addTeamTx(ctx, tx, a, id, t.Name, t.Unit, t.Members); err != nil {
+			return err
+		}
+	}
+	for _, j := range s.Judges {
+		var uid int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM users WHERE username = ?`, j.Username).Scan(&uid); err != nil {
+			return errs.Wrap(err, "seed judge "+j.Username)
+		}
+		if err := addStaffTx(ctx, tx, a, id, uid, j); err != nil {
+			return err
+		}
+	}
+	for i, g := range s.Segments {
+		if err := addSegmentTx(ctx, tx, a, id, g); err != nil {
+			return err
+		}
+		if i < len(s.Questions) {
+			for _, q := range s.Questions[i] {
+				var opts []string
+				if q.Options != "" {
+					opts = strings.Split(q.Options, "\n")
+				}
+				if err := addQuestionTx(ctx, tx, id, i+1, q.Text, opts, q.Answer, q.TeamKey); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Play runs a scripted match through the engine and writes its log, as if
+// it had been played: the demo's finished preliminaries. A buzz without a
+// token gets the current one. step is the server time between commands.
+func (s *Store) Play(ctx context.Context, id int64, cmds []contest.Command, step time.Duration) error {
+	c, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	cfg, err := c.MatchConfig()
+	if err != nil {
+		return err
+	}
+	eng, err := contest.New(cfg, c.Seed)
+	if err != nil {
+		return asErr(err)
+	}
+	cfgJSON, _ := json.Marshal(cfg)
+	var all []contest.Event
+	now := time.Duration(0)
+	for _, cmd := range cmds {
+		now += step
+		if cmd.Type == contest.CmdBuzz && cmd.Token == "" {
+			if q := eng.State().Question; q != nil {
+				cmd.Token = q.Token
+			}
+		}
+		evs, err := eng.Handle(cmd, now)
+		if err != nil {
+			return asErr(err)
+		}
+		all = append(all, evs...)
+	}
+	return s.appendEvents(ctx, id, cfgJSON, string(eng.State().Status), all, "")
 }

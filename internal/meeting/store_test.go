@@ -266,6 +266,21 @@ func TestSignIn(t *testing.T) {
 		if n := f.count(t, `SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.signin' AND target = ?`, target(id)); n != 5 {
 			t.Errorf("%d meeting.signin audit rows, want 5", n)
 		}
+
+		// Someone who attended and later moved to another unit stays in
+		// the record; someone who never attended does not follow.
+		if _, err := d.Exec(ctx, `UPDATE members SET org_id = ? WHERE id IN (?, ?)`, f.branchB, f.a[3], f.a[5]); err != nil {
+			t.Fatal(err)
+		}
+		m, err = f.meetings.Get(ctx, f.shuji, id)
+		mustOK(t, err, "get after a transfer")
+		var ids []int64
+		for _, a := range m.Members {
+			ids = append(ids, a.ID)
+		}
+		if len(ids) != 5 || ids[3] != f.a[3] || ids[4] != f.a[4] || m.Members[3].Status != "present" {
+			t.Errorf("members after a transfer: %v", ids)
+		}
 	})
 }
 

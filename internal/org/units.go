@@ -24,10 +24,13 @@ const unitWhere = `(o.kind = 'group' OR (o.kind = 'branch' AND NOT EXISTS (SELEC
 // Units lists the activity units under (and including) the org at path,
 // in tree order.
 func Units(ctx context.Context, q db.Querier, path string) ([]Unit, error) {
-	rows, err := q.Query(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.name, o.path, o.kind, COALESCE(mc.n, 0),
+	// Members are counted per unit (an index range each) rather than by a
+	// GROUP BY over the whole members table, which cost the district
+	// compliance list (≈1,000 units, 12,000 members) ~10 ms per request
+	// whatever the subtree.
+	rows, err := q.Query(ctx, `SELECT o.id, COALESCE(o.parent_id, 0), o.name, o.path, o.kind, (SELECT COUNT(*) FROM members mc WHERE mc.org_id = o.id),
 		CASE WHEN o.kind = 'group' THEN COALESCE(p.name, '') ELSE '' END
-		FROM orgs o LEFT JOIN (SELECT org_id, COUNT(*) AS n FROM members GROUP BY org_id) mc ON mc.org_id = o.id
-		LEFT JOIN orgs p ON p.id = o.parent_id
+		FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id
 		WHERE o.path LIKE ? AND `+unitWhere+` ORDER BY o.path`, path+"%")
 	if err != nil {
 		return nil, errs.Wrap(err, "units")

@@ -39,7 +39,7 @@ type Figures struct {
 	NoticesRead int `json:"notices_read"`
 	Overdue     int `json:"overdue_rectifications"` // open past their deadline today, whatever their round
 
-	SitIns    int     `json:"sitins"`               // sit-ins recorded (when the sit-in feature is installed)
+	SitIns    int     `json:"sitins"`                // sit-ins recorded (when the sit-in feature is installed)
 	SitInAvg  float64 `json:"sitin_score,omitempty"` // their mean score, 0..100
 	HasSitIns bool    `json:"-"`
 	ExamTaken int     `json:"exam_participants"`
@@ -143,7 +143,8 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, key string, 
 	if !slices.ContainsFunc(all, func(x round.Round) bool { return x.Key() == r.Key() }) {
 		trendRounds = append([]round.Round{r}, all...)
 	}
-	if err := s.ensure(ctx, trendRounds); err != nil {
+	versions, err := s.ensure(ctx, trendRounds)
+	if err != nil {
 		return nil, err
 	}
 	d := &Dashboard{Round: r.Key(), RoundLabel: r.Label(), Org: o, WindowOpen: s.Now().Before(r.WindowEnd)}
@@ -156,7 +157,7 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, key string, 
 	if err := s.fillRound(ctx, d, r, o); err != nil {
 		return nil, err
 	}
-	if d.Trend, err = s.trend(ctx, o, all); err != nil {
+	if d.Trend, err = s.trend(ctx, o, all, versions); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -394,8 +395,10 @@ func rank(rows []Row) []Row {
 	return out
 }
 
-// trend is o's total in every round of the programme, oldest first.
-func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round) ([]TrendPoint, error) {
+// trend is o's total in every round of the programme, oldest first. Past
+// rounds rarely change, so their totals come from the cache while their
+// version holds; only the rounds that changed are summed again.
+func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round, versions map[string]time.Time) ([]TrendPoint, error) {
 	col, err := levelCol(depth(o.Path))
 	if err != nil {
 		return nil, err
@@ -403,23 +406,35 @@ func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round) ([]
 	if len(rounds) == 0 {
 		return nil, nil
 	}
-	today := s.today(rounds[0])
-	rows, err := s.DB.Query(ctx, `SELECT round_key, `+aggCols+` FROM report_unit_round WHERE `+col+` = ? GROUP BY round_key`, today, o.ID)
-	if err != nil {
-		return nil, errs.Wrap(err, "trend")
-	}
-	defer rows.Close()
 	byKey := map[string]Figures{}
-	for rows.Next() {
-		var k string
-		var f Figures
-		if err := scanAgg(rows, []any{&k}, &f); err != nil {
-			return nil, errs.Wrap(err, "trend scan")
+	var missing []any
+	for _, r := range rounds {
+		if f, ok := s.cache.get(o.ID, r.Key(), versions[r.Key()]); ok {
+			byKey[r.Key()] = f
+		} else {
+			missing = append(missing, r.Key())
 		}
-		byKey[k] = f
 	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Wrap(err, "trend rows")
+	if len(missing) > 0 {
+		today := s.today(rounds[0])
+		args := append([]any{today, o.ID}, missing...)
+		rows, err := s.DB.Query(ctx, `SELECT round_key, `+aggCols+` FROM report_unit_round WHERE `+col+` = ? AND round_key IN (`+placeholders(len(missing))+`) GROUP BY round_key`, args...)
+		if err != nil {
+			return nil, errs.Wrap(err, "trend")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k string
+			var f Figures
+			if err := scanAgg(rows, []any{&k}, &f); err != nil {
+				return nil, errs.Wrap(err, "trend scan")
+			}
+			byKey[k] = f
+			s.cache.put(o.ID, k, versions[k], f)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, errs.Wrap(err, "trend rows")
+		}
 	}
 	now := s.Now()
 	out := make([]TrendPoint, 0, len(rounds))
@@ -435,7 +450,7 @@ func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round) ([]
 // UnitFacts lists every activity unit under o in round r with its figures,
 // for bulletins (which name units, not committees).
 func (s *Service) unitFacts(ctx context.Context, q db.Querier, r round.Round, o OrgRef) ([]Row, error) {
-	if err := s.ensure(ctx, []round.Round{r}); err != nil {
+	if _, err := s.ensure(ctx, []round.Round{r}); err != nil {
 		return nil, err
 	}
 	col, err := levelCol(depth(o.Path))

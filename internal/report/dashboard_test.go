@@ -84,8 +84,8 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		return insertID(t, d, `INSERT INTO meetings (org_id, round_key, planned_at, secret, held_at, finalized_at, created_at, updated_at) VALUES (?, '2025-10-1', ?, 's', ?, ?, ?, ?)`,
 			org, held, held, held, now, now)
 	}
-	f.mA = meeting(3, at(15, 9))   // on time
-	f.mB1 = meeting(5, at(25, 9))  // late
+	f.mA = meeting(3, at(15, 9))  // on time
+	f.mB1 = meeting(5, at(25, 9)) // late
 	mat := insertID(t, d, `INSERT INTO meeting_materials (meeting_id, title, category) VALUES (?, '材料', '1')`, f.mA)
 	for _, a := range []struct {
 		m, member int64
@@ -186,6 +186,12 @@ func TestDashboardKeepsUp(t *testing.T) {
 		got := dash.Total
 		if got.OnTime != 2 || got.NotHeld != 0 || got.Present != 5 || got.Rectified != 2 || got.Overdue != 0 || got.Members != 8 {
 			t.Errorf("after new records: %+v", got)
+		}
+		// The trend (cached per round version) moved too.
+		for _, tp := range dash.Trend {
+			if tp.RoundKey == "2025-10-1" && (tp.F.OnTime != 2 || tp.F.Present != 5) {
+				t.Errorf("trend point after new records: %+v", tp.F)
+			}
 		}
 		// Rebuild gives the same figures.
 		if _, err := f.s.Rebuild(f.ctx); err != nil {

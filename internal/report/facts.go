@@ -43,56 +43,71 @@ type fact struct {
 	noticeRead int
 }
 
-// ensure brings the facts of the given rounds up to date.
-func (s *Service) ensure(ctx context.Context, rounds []round.Round) error {
+// ensure brings the facts of the given rounds up to date and returns the
+// version of every built round.
+func (s *Service) ensure(ctx context.Context, rounds []round.Round) (map[string]time.Time, error) {
 	s.factsMu.Lock()
 	defer s.factsMu.Unlock()
 	built, err := s.builtRounds(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	changed := false
 	for _, r := range rounds {
-		if built[r.Key()] {
+		if _, ok := built[r.Key()]; ok {
 			continue
 		}
-		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return buildRound(ctx, tx, r) }); err != nil {
-			return err
+		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return buildRound(ctx, tx, r, nil) }); err != nil {
+			return nil, err
 		}
-		built[r.Key()] = true
+		built[r.Key()], changed = time.Time{}, true
 	}
-	return s.refreshDirty(ctx, built)
+	refreshed, err := s.refreshDirty(ctx, built)
+	if err != nil {
+		return nil, err
+	}
+	if changed || refreshed {
+		return s.builtRounds(ctx)
+	}
+	return built, nil
 }
 
-func (s *Service) builtRounds(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.DB.Query(ctx, `SELECT round_key FROM report_rounds`)
+// builtRounds maps each built round to its version: the time its facts
+// last changed, which keys the in-memory cache of aggregates (cache.go).
+func (s *Service) builtRounds(ctx context.Context) (map[string]time.Time, error) {
+	rows, err := s.DB.Query(ctx, `SELECT round_key, built_at FROM report_rounds`)
 	if err != nil {
 		return nil, errs.Wrap(err, "built rounds")
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	out := map[string]time.Time{}
 	for rows.Next() {
 		var k string
-		if err := rows.Scan(&k); err != nil {
+		var at time.Time
+		if err := rows.Scan(&k, &at); err != nil {
 			return nil, errs.Wrap(err, "built round scan")
 		}
-		out[k] = true
+		out[k] = at
 	}
 	return out, errs.Wrap(rows.Err(), "built round rows")
 }
 
-// buildRound computes every unit's facts for r.
-func buildRound(ctx context.Context, tx *db.Tx, r round.Round) error {
+// buildRound computes every unit's facts for r (units: all activity units,
+// or nil to list them here).
+func buildRound(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM report_unit_round WHERE round_key = ?`, r.Key()); err != nil {
 		return errs.Wrap(err, "clear facts")
 	}
-	units, err := org.Units(ctx, tx, "/")
-	if err != nil {
-		return err
+	if units == nil {
+		var err error
+		if units, err = org.Units(ctx, tx, "/"); err != nil {
+			return err
+		}
 	}
 	if err := computeAndWrite(ctx, tx, r, units, false); err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO report_rounds (round_key, built_at) VALUES (?, ?) ON CONFLICT (round_key) DO UPDATE SET built_at = excluded.built_at`, r.Key(), tx.Now)
+	_, err := tx.Exec(ctx, `INSERT INTO report_rounds (round_key, built_at) VALUES (?, ?) ON CONFLICT (round_key) DO UPDATE SET built_at = excluded.built_at`, r.Key(), tx.Now)
 	return errs.Wrap(err, "mark round built")
 }
 
@@ -100,12 +115,14 @@ func buildRound(ctx context.Context, tx *db.Tx, r round.Round) error {
 // Marks for rounds never built are dropped: building them later reads
 // everything anyway. '*' marks (members moved, orgs changed) apply to every
 // built round.
-func (s *Service) refreshDirty(ctx context.Context, built map[string]bool) error {
-	return s.DB.InTx(ctx, func(tx *db.Tx) error {
+func (s *Service) refreshDirty(ctx context.Context, built map[string]time.Time) (bool, error) {
+	var any bool
+	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
 		marks, err := readDirty(ctx, tx)
 		if err != nil || len(marks) == 0 {
 			return err
 		}
+		any = true
 		if _, err := tx.Exec(ctx, `DELETE FROM report_dirty`); err != nil {
 			return errs.Wrap(err, "clear dirty")
 		}
@@ -115,7 +132,7 @@ func (s *Service) refreshDirty(ctx context.Context, built map[string]bool) error
 				for k := range built {
 					byRound[k] = append(byRound[k], m.org)
 				}
-			} else if built[m.round] {
+			} else if _, ok := built[m.round]; ok {
 				byRound[m.round] = append(byRound[m.round], m.org)
 			}
 		}
@@ -131,9 +148,14 @@ func (s *Service) refreshDirty(ctx context.Context, built map[string]bool) error
 			if err := refreshUnits(ctx, tx, r, orgs); err != nil {
 				return err
 			}
+			// A new version: cached aggregates of this round are stale.
+			if _, err := tx.Exec(ctx, `UPDATE report_rounds SET built_at = ? WHERE round_key = ?`, tx.Now, key); err != nil {
+				return errs.Wrap(err, "round version")
+			}
 		}
 		return nil
 	})
+	return any, err
 }
 
 type mark struct {
@@ -539,8 +561,12 @@ func (s *Service) Rebuild(ctx context.Context) (int, error) {
 	if _, err := s.DB.Exec(ctx, `DELETE FROM report_dirty`); err != nil {
 		return 0, errs.Wrap(err, "clear dirty")
 	}
+	units, err := org.Units(ctx, s.DB, "/")
+	if err != nil {
+		return 0, err
+	}
 	for _, r := range rs {
-		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return buildRound(ctx, tx, r) }); err != nil {
+		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return buildRound(ctx, tx, r, units) }); err != nil {
 			return 0, fmt.Errorf("rebuild %s: %w", r.Key(), err)
 		}
 	}

@@ -124,6 +124,11 @@ func GenerateSpec(ctx context.Context, d *db.DB, spec Spec, seed int64, log func
 		if err := g.fixSequences(ctx); err != nil {
 			return g.st, err
 		}
+		// Fresh statistics, or the planner takes the bulk-loaded tables for
+		// empty ones and the facts build crawls.
+		if _, err := conn.ExecContext(ctx, `ANALYZE`); err != nil {
+			return g.st, err
+		}
 	}
 	g.st.Took = time.Since(start)
 	fs := time.Now()

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"xuejiangping/internal/db"
 )
 
 // The 学讲评 cycle's routes in the access table. Fixtures: a notice for the
@@ -62,13 +64,21 @@ func makeCycleFixtures(h *harness, admin string, f accessFixtures) cycleFixtures
 	c.Notice = post("/api/v1/notices", map[string]any{"round_key": c.Round, "kind": "reminder", "title": "访问测试通知", "body": "正文"}, "notice")
 	when := time.Now().Add(time.Hour).Format(time.RFC3339)
 	plan := func(org, host, lead int64) int64 {
+		// The demo history may already have planned this unit's meeting for
+		// the current round; the fixture then uses that one, as recorded by
+		// host, so that the table's recorder rules hold.
+		if id := h.idOrZero(`SELECT id FROM meetings WHERE org_id = ? AND round_key = ?`, org, c.Round); id != 0 {
+			h.exec(`UPDATE meetings SET host_id = ?, recorder_id = ?, lead_reader_id = ?, finalized_at = NULL, held_at = NULL WHERE id = ?`, host, host, lead, id)
+			return id
+		}
 		return post("/api/v1/meetings", map[string]any{"org_id": org, "round_key": c.Round, "planned_at": when, "place": "会议室",
 			"host_id": host, "recorder_id": host, "lead_reader_id": lead,
-			"materials": []map[string]string{{"title": "学习材料", "category": "speeches"}}}, "plan meeting")
+			"materials": []map[string]string{{"title": "讲话", "category": "speeches"}, {"title": "党章", "category": "party_rules"},
+				{"title": "文件", "category": "higher_documents"}, {"title": "政策", "category": "unit_policy"}}}, "plan meeting")
 	}
 	c.MeetingA = plan(f.BranchA, f.Shuji, f.Dang)
 	c.MeetingB = plan(f.BranchB, f.MemberB, f.MemberB2)
-	c.MaterialA = h.id(`SELECT id FROM meeting_materials WHERE meeting_id = ?`, c.MeetingA)
+	c.MaterialA = h.id(`SELECT MIN(id) FROM meeting_materials WHERE meeting_id = ?`, c.MeetingA)
 	problem := func(owner int64) int64 {
 		return post(fmt.Sprintf("/api/v1/meetings/%d/problems", c.MeetingA), map[string]any{"problem": "访问测试问题", "category": "business",
 			"owner_id": owner, "measure": "措施", "deadline": time.Now().AddDate(0, 1, 0).Format("2006-01-02")}, "problem")
@@ -111,8 +121,9 @@ func cycleAccess(h *harness, tokens map[string]string, f accessFixtures) map[str
 	deadline := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
 	planForm := form("org_id", id(f.BranchA), "round_key", c.Round, "planned_at", time.Now().Add(time.Hour).Format("2006-01-02T15:04"),
 		"place", "会议室", "host_id", id(f.Shuji), "recorder_id", id(f.Shuji), "lead_reader_id", id(f.Dang),
-		"material_title", "材料", "material_category", "speeches")
-	planJSON := p(`{"org_id":%d,"round_key":%q,"planned_at":%q,"place":"会议室","host_id":%d,"recorder_id":%d,"lead_reader_id":%d,"materials":[{"title":"材料","category":"speeches"}]}`,
+		"material_title", "讲话", "material_category", "speeches", "material_title", "党章", "material_category", "party_rules",
+		"material_title", "文件", "material_category", "higher_documents", "material_title", "政策", "material_category", "unit_policy")
+	planJSON := p(`{"org_id":%d,"round_key":%q,"planned_at":%q,"place":"会议室","host_id":%d,"recorder_id":%d,"lead_reader_id":%d,"materials":[{"title":"讲话","category":"speeches"},{"title":"党章","category":"party_rules"},{"title":"文件","category":"higher_documents"},{"title":"政策","category":"unit_policy"}]}`,
 		f.BranchA, c.Round, time.Now().Add(time.Hour).Format(time.RFC3339), f.Shuji, f.Shuji, f.Dang)
 	problemJSON := p(`{"problem":"问题","category":"business","owner_id":%d,"measure":"措施","deadline":%q}`, f.Dang, deadline)
 	mA := func(suffix string) string { return p("/meetings/%d%s", c.MeetingA, suffix) }
@@ -186,4 +197,15 @@ func (h *harness) exec(q string, args ...any) {
 	if _, err := h.app.DB.Exec(context.Background(), q, args...); err != nil {
 		h.t.Fatalf("exec %s: %v", q, err)
 	}
+}
+
+// idOrZero is h.id for a row that may not exist.
+func (h *harness) idOrZero(q string, args ...any) int64 {
+	h.t.Helper()
+	var id int64
+	err := h.app.DB.QueryRow(context.Background(), q, args...).Scan(&id)
+	if err != nil && !db.IsNoRows(err) {
+		h.t.Fatalf("%s: %v", q, err)
+	}
+	return id
 }

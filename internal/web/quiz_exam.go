@@ -221,6 +221,11 @@ func (h *quizWeb) examAnswersPost(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		return err
 	}
+	// A reader who does not take the exam has no paper: turned away, not
+	// told to start first.
+	if p.MemberID == 0 || !strings.HasPrefix(p.MemberOrgPath, a.Exam.OrgPath) {
+		return errs.E(errs.Forbidden, "not_in_scope", "本场考试不在你所在组织的范围内")
+	}
 	if !started {
 		return errs.E(errs.Conflict, "not_started", "你还没有开始本场考试")
 	}

@@ -241,11 +241,12 @@ func (h *reportHandlers) briefPage(w http.ResponseWriter, r *http.Request, p *au
 	}
 	pg := briefPage{Page: h.s.page(r, p, "report.brief"), B: b, CanWrite: p.Has(auth.Admin, auth.TaskForce) && !b.Published()}
 	pg.Title = fmt.Sprintf("%s 第 %d 期", pg.Title, b.IssueNo)
+	status := http.StatusOK
 	if e := formErrorFrom(r.Context()); e != nil {
-		pg.Error, pg.FieldErrors = e.Message, e.Fields
+		pg.Error, pg.FieldErrors, status = e.Message, e.Fields, http.StatusBadRequest
 		pg.B.Title, pg.B.Issuer, pg.B.Body = r.PostFormValue("title"), r.PostFormValue("issuer"), r.PostFormValue("body")
 	}
-	return h.s.render(w, http.StatusOK, "brief", pg)
+	return h.s.render(w, status, "brief", pg)
 }
 
 func (h *reportHandlers) briefEditPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
