@@ -22,6 +22,7 @@ func LoadAll(ctx context.Context, d *db.DB, seed int64, password string, now tim
 		{"学习资料", func() error { return LoadMaterials(ctx, d) }},
 		{"题库与考试", func() error { return LoadQuiz(ctx, d) }},
 		{"专班工作", func() error { return LoadSupervise(ctx, d, now) }},
+		{"知识竞赛", func() error { return LoadContest(ctx, d) }},
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {
