@@ -5,10 +5,12 @@ package e2e
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,12 +21,20 @@ import (
 
 const demoPassword = "Demo@2026x"
 
-// startApp runs the platform with the demo district.
+// startApp runs the platform with the demo district, on a copy of a
+// database that is loaded once per test binary: loading the whole demo
+// (a year of rounds) takes seconds, and longer under -race.
 func startApp(t *testing.T) *app.App {
 	t.Helper()
-	a, err := app.Open(context.Background(), app.Config{
-		Addr: "127.0.0.1:0", DataDir: t.TempDir(), Demo: true, DemoPassword: demoPassword,
-	})
+	dir := t.TempDir()
+	src, err := demoTemplate()
+	if err != nil {
+		t.Fatalf("demo template: %v", err)
+	}
+	if err := copyFile(src, filepath.Join(dir, "xuejiangping.db")); err != nil {
+		t.Fatalf("copy demo: %v", err)
+	}
+	a, err := app.Open(context.Background(), app.Config{Addr: "127.0.0.1:0", DataDir: dir})
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
@@ -34,6 +44,50 @@ func startApp(t *testing.T) *app.App {
 	a.Serve()
 	t.Cleanup(func() { a.Close() })
 	return a
+}
+
+var (
+	templateOnce sync.Once
+	templatePath string
+	templateErr  error
+)
+
+// demoTemplate loads the demo once into a directory of its own and closes
+// it, which checkpoints the WAL into the main file so that a plain copy is
+// a complete database.
+func demoTemplate() (string, error) {
+	templateOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "xjp-e2e-demo-")
+		if err != nil {
+			templateErr = err
+			return
+		}
+		a, err := app.Open(context.Background(), app.Config{DataDir: dir, Demo: true, DemoPassword: demoPassword})
+		if err != nil {
+			templateErr = err
+			return
+		}
+		templateErr = a.Close()
+		templatePath = filepath.Join(dir, "xuejiangping.db")
+	})
+	return templatePath, templateErr
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func chromiumPath() string {
@@ -125,4 +179,13 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	}
 	_ = os.MkdirAll(dir, 0o755)
 	_ = os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+}
+
+// TestMain removes the shared demo template after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templatePath != "" {
+		_ = os.RemoveAll(filepath.Dir(templatePath))
+	}
+	os.Exit(code)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -70,7 +71,16 @@ type compliancePage struct {
 	OrgID   int64
 	Filter  string
 	Notices []round.Notice
+	Total   int    // units matching the filter
+	PageNo  int    // 1-based
+	Pages   int    // at least 1
+	Prev    string // pager links ("" when there is none)
+	Next    string
 }
+
+// compliancePageSize bounds one page of the list: a district has about a
+// thousand units, and a phone should not receive them all at once.
+const compliancePageSize = 200
 
 type statusCount struct {
 	Status round.Status
@@ -97,10 +107,36 @@ func (s *Server) compliancePage(w http.ResponseWriter, r *http.Request, p *auth.
 	for _, st := range round.Statuses() {
 		pg.Counts = append(pg.Counts, statusCount{st, st.Label(), sum[st]})
 	}
+	var match []round.UnitStatus
 	for _, u := range units {
 		if pg.Filter == "" || string(u.Status) == pg.Filter {
-			pg.Units = append(pg.Units, u)
+			match = append(match, u)
 		}
+	}
+	pg.Total = len(match)
+	pg.Pages = max(1, (pg.Total+compliancePageSize-1)/compliancePageSize)
+	pg.PageNo = 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n >= 1 && n <= pg.Pages {
+		pg.PageNo = n
+	}
+	from := (pg.PageNo - 1) * compliancePageSize
+	pg.Units = match[from:min(from+compliancePageSize, len(match))]
+	q := url.Values{}
+	if pg.Filter != "" {
+		q.Set("status", pg.Filter)
+	}
+	if orgID != 0 {
+		q.Set("org", strconv.FormatInt(orgID, 10))
+	}
+	link := func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return "?" + q.Encode()
+	}
+	if pg.PageNo > 1 {
+		pg.Prev = link(pg.PageNo - 1)
+	}
+	if pg.PageNo < pg.Pages {
+		pg.Next = link(pg.PageNo + 1)
 	}
 	if pg.Notices, err = s.rounds.Notices(ctx, p, key); err != nil {
 		return err
