@@ -165,8 +165,17 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, key string, 
 
 func (s *Service) pickRound(ctx context.Context, key string) (round.Round, error) {
 	if key == "" {
-		r, _, err := s.Rounds.Current(ctx)
-		return r, err
+		// Analysis looks at the last round whose window has closed: the
+		// current one is still under way and would show mostly 待开展. It
+		// stays one click away in the round picker.
+		r, cal, err := s.Rounds.Current(ctx)
+		if err != nil {
+			return r, err
+		}
+		if prev := round.Prev(cal, r); !prev.Due.Before(cal.Start) {
+			return prev, nil
+		}
+		return r, nil
 	}
 	r, _, err := s.Rounds.ByKey(ctx, key)
 	if err != nil {
