@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"xuejiangping/internal/audit"
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/db/dbtest"
 	"xuejiangping/internal/errs"
 	"xuejiangping/internal/meeting"
-	"xuejiangping/internal/org"
+	"xuejiangping/internal/meeting/meetingtest"
 	"xuejiangping/internal/round"
 	"xuejiangping/internal/study"
 )
@@ -355,16 +354,8 @@ func (f *fixture) count(t *testing.T, q string, args ...any) int {
 
 // ---- fixture ----
 
-// fixture is a small district:
-//
-//	测试区 (admin, task force, auditor)
-//	├── 甲局党委
-//	│   ├── 甲局机关党支部 (unit A: a0 secretary "shuji", a1 "dang", a2 "dang2", a3–a5)
-//	│   └── 甲局业务党支部 (has groups)
-//	│       ├── 第一党小组 (g1m[0] group leader "leader", 2 more)
-//	│       └── 第二党小组 (3 members)
-//	└── 乙局党委
-//	    └── 乙局机关党支部 (unit B: b0 secretary "shujiB", b1, b2)
+// fixture is the shared small district (meetingtest.Setup), under the
+// short names these tests use.
 type fixture struct {
 	d        *db.DB
 	rounds   *round.Service
@@ -378,112 +369,9 @@ type fixture struct {
 
 func setup(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
-	f := &fixture{d: d}
-	f.rounds = round.NewService(d)
-	f.meetings = meeting.NewService(d, f.rounds)
-	users := map[string]int64{}
-	err := d.InTx(ctx, func(tx *db.Tx) error {
-		var ferr error
-		node := func(parent int64, name string, k org.Kind) int64 {
-			if ferr != nil {
-				return 0
-			}
-			var id int64
-			if parent == 0 {
-				id, ferr = org.CreateRoot(ctx, tx, name)
-			} else {
-				id, ferr = org.InsertChild(ctx, tx, parent, name, k, 1)
-			}
-			return id
-		}
-		people := func(orgID int64, prefix string, n int) []int64 {
-			var ids []int64
-			for i := 0; i < n && ferr == nil; i++ {
-				var id int64
-				id, ferr = org.InsertMember(ctx, tx, org.MemberInput{OrgID: orgID, Name: prefix + string(rune('甲'+i))})
-				ids = append(ids, id)
-			}
-			return ids
-		}
-		user := func(name string, member int64, grants ...any) {
-			if ferr != nil {
-				return
-			}
-			var m any
-			if member != 0 {
-				m = member
-			}
-			var uid int64
-			uid, ferr = tx.Insert(ctx, `INSERT INTO users (username, display_name, password_hash, member_id, created_at) VALUES (?, ?, 'x', ?, ?)`, name, name, m, tx.Now)
-			users[name] = uid
-			for i := 0; i+1 < len(grants) && ferr == nil; i += 2 {
-				ferr = auth.AddGrant(ctx, tx, audit.System, uid, grants[i].(auth.Role), grants[i+1].(int64))
-			}
-		}
-		f.root = node(0, "测试区", org.District)
-		f.comA = node(f.root, "甲局党委", org.Committee)
-		f.branchA = node(f.comA, "甲局机关党支部", org.Branch)
-		f.branchG = node(f.comA, "甲局业务党支部", org.Branch)
-		f.g1 = node(f.branchG, "第一党小组", org.Group)
-		f.g2 = node(f.branchG, "第二党小组", org.Group)
-		f.comB = node(f.root, "乙局党委", org.Committee)
-		f.branchB = node(f.comB, "乙局机关党支部", org.Branch)
-		f.a = people(f.branchA, "甲支部", 6)
-		f.g1m = people(f.g1, "一组", 3)
-		f.g2m = people(f.g2, "二组", 3)
-		f.b = people(f.branchB, "乙支部", 3)
-		if ferr != nil {
-			return ferr
-		}
-		user("admin", 0, auth.Admin, f.root)
-		user("zhuanban", 0, auth.TaskForce, f.root)
-		user("shenji", 0, auth.Auditor, f.root)
-		user("shuji", f.a[0], auth.Secretary, f.branchA, auth.Member, f.branchA)
-		user("dang", f.a[1], auth.Member, f.branchA)
-		user("dang2", f.a[2], auth.Member, f.branchA)
-		user("leader", f.g1m[0], auth.GroupLeader, f.g1, auth.Member, f.g1)
-		user("shujiB", f.b[0], auth.Secretary, f.branchB, auth.Member, f.branchB)
-		return ferr
-	})
-	if err != nil {
-		t.Fatalf("fixture: %v", err)
-	}
-	for name, dst := range map[string]**auth.Principal{"admin": &f.admin, "zhuanban": &f.tf, "shenji": &f.auditor, "shuji": &f.shuji,
-		"dang": &f.dang, "dang2": &f.dang2, "leader": &f.leader, "shujiB": &f.shujiB} {
-		*dst = principal(t, d, users[name])
-	}
-	return f
-}
-
-// principal builds what auth.Authenticate would for a user id.
-func principal(t *testing.T, d *db.DB, uid int64) *auth.Principal {
-	t.Helper()
-	p := &auth.Principal{UserID: uid}
-	var member, memberOrg *int64
-	var memberPath *string
-	err := d.QueryRow(ctx, `SELECT u.username, u.display_name, u.member_id, m.org_id, o.path FROM users u
-		LEFT JOIN members m ON m.id = u.member_id LEFT JOIN orgs o ON o.id = m.org_id WHERE u.id = ?`, uid).
-		Scan(&p.Username, &p.DisplayName, &member, &memberOrg, &memberPath)
-	if err != nil {
-		t.Fatalf("principal %d: %v", uid, err)
-	}
-	if member != nil {
-		p.MemberID, p.MemberOrgID, p.MemberOrgPath = *member, *memberOrg, *memberPath
-	}
-	rows, err := d.Query(ctx, `SELECT r.id, r.role, r.org_id, o.path, o.name FROM role_assignments r JOIN orgs o ON o.id = r.org_id WHERE r.user_id = ? ORDER BY r.id`, uid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var g auth.Grant
-		if err := rows.Scan(&g.ID, &g.Role, &g.OrgID, &g.OrgPath, &g.OrgName); err != nil {
-			t.Fatal(err)
-		}
-		p.Grants = append(p.Grants, g)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	x := meetingtest.Setup(t, d)
+	return &fixture{d: x.DB, rounds: x.Rounds, meetings: x.Meetings,
+		root: x.Root, comA: x.ComA, branchA: x.BranchA, branchG: x.BranchG, g1: x.G1, g2: x.G2, comB: x.ComB, branchB: x.BranchB,
+		a: x.A, g1m: x.G1m, g2m: x.G2m, b: x.B,
+		admin: x.Admin, tf: x.TF, auditor: x.Auditor, shuji: x.Shuji, dang: x.Dang, dang2: x.Dang2, leader: x.Leader, shujiB: x.ShujiB}
 }
