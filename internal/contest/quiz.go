@@ -2,6 +2,7 @@ package contest
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -75,8 +76,10 @@ type Quiz struct {
 	correct  int            // right ones among them
 	counts   map[string]int // answers per choice, current question
 
-	lastAnswered []int32 // per member: 1 + index of the last question answered
+	lastAnswered []int32  // per member: 1 + index of the last question answered
+	lastChoice   []string // per member: the choice of that answer
 	scores       []MemberScore
+	final        *QuizFinal // set when the last question closes
 }
 
 // NewQuiz validates cfg and returns a quiz before its first question.
@@ -100,6 +103,7 @@ func NewQuiz(cfg QuizConfig) (*Quiz, error) {
 	z := &Quiz{cfg: cfg, members: make(map[string]int32, len(cfg.Members)), index: -1}
 	z.scores = make([]MemberScore, len(cfg.Members))
 	z.lastAnswered = make([]int32, len(cfg.Members))
+	z.lastChoice = make([]string, len(cfg.Members))
 	for i, m := range cfg.Members {
 		if m.ID == "" {
 			return nil, bad("人员编号为空")
@@ -259,6 +263,7 @@ func (z *Quiz) Apply(ev Event) error {
 			return errEvent(ev, "作答记录无效")
 		}
 		z.lastAnswered[m] = int32(z.index + 1)
+		z.lastChoice[m] = ev.Choice
 		z.answers++
 		z.counts[ev.Choice]++
 		s := &z.scores[m]
@@ -276,6 +281,11 @@ func (z *Quiz) Apply(ev Event) error {
 			return errEvent(ev, "题目未开放")
 		}
 		z.open = false
+		if z.index == len(z.cfg.Questions)-1 {
+			// Computed once here rather than per snapshot: thousands of
+			// screens reconnecting at the end must not sort every score.
+			z.final = z.buildFinal()
+		}
 	default:
 		return errEvent(ev, "未知事件类型")
 	}
@@ -299,13 +309,68 @@ type QuizSnapshot struct {
 	Answers  int            `json:"answers"`
 	Correct  int            `json:"correct"`          // only once the question is closed
 	Counts   map[string]int `json:"counts,omitempty"` // per choice, once closed
+	Total    int            `json:"total"`            // questions in the quiz
+	Final    *QuizFinal     `json:"final,omitempty"`  // once the last question has closed
+}
+
+// FinalTop is how many people and branches the final snapshot lists; the
+// full standings are on the results page.
+const FinalTop = 10
+
+// QuizFinal is the end of a quiz as the big screen shows it: the first
+// people and branches, and how many took part.
+type QuizFinal struct {
+	Participants int              `json:"participants"`
+	Persons      []PersonStanding `json:"persons"`
+	Branches     []BranchStanding `json:"branches"`
+}
+
+func (z *Quiz) buildFinal() *QuizFinal {
+	p, b := z.PersonStandings(), z.BranchStandings()
+	return &QuizFinal{Participants: len(p), Persons: p[:min(len(p), FinalTop)], Branches: b[:min(len(b), FinalTop)]}
+}
+
+// Status is setup before the first question, finished once the last one
+// has closed, running in between.
+func (z *Quiz) Status() Status {
+	switch {
+	case z.index < 0:
+		return StatusSetup
+	case z.final != nil:
+		return StatusFinished
+	}
+	return StatusRunning
+}
+
+// QuizMine is one member's own view: their answer to the current question
+// and their score so far, sent to their phone when it (re)connects.
+type QuizMine struct {
+	Choice  string `json:"choice,omitempty"` // answer to the current question, if any
+	Correct int    `json:"correct"`
+	Points  int    `json:"points"`
+	Speed   int    `json:"speed"`
+}
+
+// Mine returns a member's own view; ok is false for someone not in the quiz.
+func (z *Quiz) Mine(member string) (QuizMine, bool) {
+	m, ok := z.members[member]
+	if !ok {
+		return QuizMine{}, false
+	}
+	s := z.scores[m]
+	out := QuizMine{Correct: s.Correct, Points: s.Points, Speed: s.Speed}
+	if z.index >= 0 && z.lastAnswered[m] == int32(z.index+1) {
+		out.Choice = z.lastChoice[m]
+	}
+	return out, true
 }
 
 // Snapshot returns the current question and counts. While the question is
 // open it hides the answer and the per-choice counts (they would give the
 // answer away to anyone watching the big screen).
 func (z *Quiz) Snapshot() QuizSnapshot {
-	s := QuizSnapshot{Quiz: z.cfg.ID, Seq: z.seq, Index: z.index, Token: z.token, Open: z.open, Deadline: z.deadline, Answers: z.answers}
+	s := QuizSnapshot{Quiz: z.cfg.ID, Seq: z.seq, Index: z.index, Token: z.token, Open: z.open, Deadline: z.deadline, Answers: z.answers,
+		Total: len(z.cfg.Questions), Final: z.final}
 	if z.index < 0 {
 		return s
 	}
@@ -369,6 +434,11 @@ type BranchStanding struct {
 	// Average is points per participant, in hundredths (integer, so the
 	// ranking is exact and the same everywhere).
 	Average int `json:"average_x100"`
+}
+
+// AverageText is the average with two decimals, as pages show it.
+func (b BranchStanding) AverageText() string {
+	return strconv.Itoa(b.Average/100) + "." + fmt.Sprintf("%02d", b.Average%100)
 }
 
 // BranchStandings ranks branches by average points per participant, then

@@ -232,3 +232,45 @@ func BenchmarkQuizQuestion10k(b *testing.B) {
 		z.Handle(Command{Type: CmdQuizClose}, time.Second)
 	}
 }
+
+// The last question's close ends the quiz: the status says so, the final
+// standings come with the snapshot, and a member's own view keeps their
+// answer to the current question (what a phone shows after reconnecting).
+func TestQuizFinishAndMine(t *testing.T) {
+	cfg := quizConfig(3, 2)
+	h := newQuizHarness(t, cfg)
+	if h.z.Status() != StatusSetup {
+		t.Fatalf("status %s before the first question", h.z.Status())
+	}
+	tok := h.do(0, Command{Type: CmdQuizOpen})[0].Token
+	h.do(time.Second, Command{Type: CmdQuizAnswer, Member: "m00001", Token: tok, Choice: "B"})
+	if mine, ok := h.z.Mine("m00001"); !ok || mine.Choice != "B" || mine.Correct != 1 || mine.Points != 10+9 {
+		t.Fatalf("mine %+v %v", mine, ok)
+	}
+	if mine, _ := h.z.Mine("m00002"); mine.Choice != "" {
+		t.Fatalf("m00002 has not answered, mine %+v", mine)
+	}
+	if _, ok := h.z.Mine("nobody"); ok {
+		t.Fatal("a stranger has a view")
+	}
+	h.do(2*time.Second, Command{Type: CmdQuizClose})
+	if h.z.Status() != StatusRunning || h.z.Snapshot().Final != nil {
+		t.Fatalf("after question 1: status %s", h.z.Status())
+	}
+	tok = h.do(3*time.Second, Command{Type: CmdQuizOpen})[0].Token
+	if mine, _ := h.z.Mine("m00001"); mine.Choice != "" {
+		t.Fatalf("a new question keeps the old choice: %+v", mine)
+	}
+	h.do(4*time.Second, Command{Type: CmdQuizAnswer, Member: "m00002", Token: tok, Choice: "A"})
+	h.do(14*time.Second, Command{Type: CmdTick})
+	s := h.z.Snapshot()
+	if h.z.Status() != StatusFinished || s.Final == nil || s.Total != 2 {
+		t.Fatalf("after the last question: status %s final %v", h.z.Status(), s.Final)
+	}
+	if s.Final.Participants != 2 || s.Final.Persons[0].ID != "m00001" || len(s.Final.Branches) != 2 {
+		t.Fatalf("final %+v", s.Final)
+	}
+	if got := (BranchStanding{Average: 1905}).AverageText(); got != "19.05" {
+		t.Errorf("average text %q", got)
+	}
+}

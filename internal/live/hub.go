@@ -394,9 +394,11 @@ func (h *Hub) process(ctx context.Context, batch []request) bool {
 }
 
 func (h *Hub) persist(ctx context.Context, evs []contest.Event) error {
-	status := string(contest.StatusRunning)
+	var status string
 	if h.eng != nil {
 		status = string(h.eng.State().Status)
+	} else {
+		status = string(h.quiz.Status())
 	}
 	if err := h.store.appendEvents(ctx, h.id, h.cfgJSON, status, evs, h.owner); err != nil {
 		return err
@@ -495,6 +497,7 @@ type helloMsg struct {
 	Info   json.RawMessage `json:"info"`
 	State  json.RawMessage `json:"state,omitempty"`
 	Snap   any             `json:"snap,omitempty"`
+	Mine   any             `json:"mine,omitempty"` // quiz: the member's own answer and score
 	Events []contest.Event `json:"events,omitempty"`
 }
 
@@ -505,6 +508,9 @@ func (h *Hub) helloFrame(s *Sub, since int64) []byte {
 	if h.quiz != nil {
 		snap := h.quiz.Snapshot()
 		m.Seq, m.Snap = snap.Seq, snap
+		if mine, ok := h.quiz.Mine(s.Member); ok {
+			m.Mine = mine
+		}
 	} else {
 		st := h.eng.State()
 		m.Seq = st.Seq
