@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -42,6 +41,8 @@ type Service struct {
 	DB  *db.DB
 	Cfg Config
 	Now func() time.Time // for tests; time.Now by default
+
+	ghosts ghosts // failure counts of names without an account
 }
 
 // New returns a Service.
@@ -87,8 +88,16 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 		a, err := findAccount(ctx, tx, login)
 		actor := audit.Actor{Name: login, IP: ip}
 		if errors.Is(err, sql.ErrNoRows) {
+			// Answer exactly as for a real account with a wrong password.
 			CheckPassword(dummyHash, password)
-			loginErr = errs.E(errs.Unauthorized, "bad_credentials", "用户名或密码错误")
+			failed, until := s.ghosts.get(login)
+			if until.After(now) {
+				loginErr = s.lockedErr(until, now)
+				return audit.Record(ctx, tx, actor, "login", login, "unknown user", audit.Failed)
+			}
+			var lockUntil time.Time
+			failed, lockUntil, loginErr = s.failure(failed, now)
+			s.ghosts.set(login, failed, lockUntil, now)
 			return audit.Record(ctx, tx, actor, "login", login, "unknown user", audit.Failed)
 		}
 		if err != nil {
@@ -96,31 +105,27 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 		}
 		actor.UserID = a.id
 		actor.Name = a.username
-		if a.disabled {
-			loginErr = errs.E(errs.Forbidden, "account_disabled", "该账号已停用，请联系管理员")
-			return audit.Record(ctx, tx, actor, "login", a.username, "disabled", audit.Failed)
-		}
 		if a.lockedUntil.Valid && a.lockedUntil.Time.After(now) {
-			mins := int(a.lockedUntil.Time.Sub(now).Minutes()) + 1
-			loginErr = errs.Ef(errs.Locked, "account_locked", "连续登录失败次数过多，账号已锁定，请 %d 分钟后再试", mins)
+			loginErr = s.lockedErr(a.lockedUntil.Time, now)
 			return audit.Record(ctx, tx, actor, "login", a.username, "locked", audit.Failed)
 		}
 		if !CheckPassword(a.hash, password) {
-			failed := a.failed + 1
+			failed, lockUntil, lerr := s.failure(a.failed, now)
 			var until any
-			msg := fmt.Sprintf("用户名或密码错误（再失败 %d 次账号将锁定 %d 分钟）", s.Cfg.MaxFailures-failed, int(s.Cfg.LockFor.Minutes()))
-			code, kind := "bad_credentials", errs.Unauthorized
-			if failed >= s.Cfg.MaxFailures {
-				until = now.Add(s.Cfg.LockFor)
-				failed = 0
-				msg = fmt.Sprintf("连续 %d 次登录失败，账号已锁定 %d 分钟", s.Cfg.MaxFailures, int(s.Cfg.LockFor.Minutes()))
-				code, kind = "account_locked", errs.Locked
+			if !lockUntil.IsZero() {
+				until = lockUntil
 			}
 			if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, until, a.id); err != nil {
 				return errs.Wrap(err, "count failure")
 			}
-			loginErr = errs.E(kind, code, msg)
+			loginErr = lerr
 			return audit.Record(ctx, tx, actor, "login", a.username, "bad password", audit.Failed)
+		}
+		// Only someone who knows the password learns that the account is
+		// disabled; to anyone else it looks like any other account.
+		if a.disabled {
+			loginErr = errs.E(errs.Forbidden, "account_disabled", "该账号已停用，请联系管理员")
+			return audit.Record(ctx, tx, actor, "login", a.username, "disabled", audit.Failed)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, a.id); err != nil {
 			return errs.Wrap(err, "reset failures")
@@ -143,6 +148,24 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 	}
 	p, err := s.Authenticate(ctx, token, ip)
 	return token, p, err
+}
+
+// failure counts one more failed login after failed earlier ones: the new
+// count to store, the lock's end if this one locks (zero otherwise), and
+// the message. Known and unknown names go through here alike.
+func (s *Service) failure(failed int, now time.Time) (int, time.Time, error) {
+	failed++
+	if failed >= s.Cfg.MaxFailures {
+		return 0, now.Add(s.Cfg.LockFor), errs.Ef(errs.Locked, "account_locked",
+			"连续 %d 次登录失败，账号已锁定 %d 分钟", s.Cfg.MaxFailures, int(s.Cfg.LockFor.Minutes()))
+	}
+	return failed, time.Time{}, errs.Ef(errs.Unauthorized, "bad_credentials",
+		"用户名或密码错误（再失败 %d 次账号将锁定 %d 分钟）", s.Cfg.MaxFailures-failed, int(s.Cfg.LockFor.Minutes()))
+}
+
+func (s *Service) lockedErr(until, now time.Time) error {
+	mins := int(until.Sub(now).Minutes()) + 1
+	return errs.Ef(errs.Locked, "account_locked", "连续登录失败次数过多，账号已锁定，请 %d 分钟后再试", mins)
 }
 
 func findAccount(ctx context.Context, q db.Querier, login string) (account, error) {

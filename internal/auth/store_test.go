@@ -521,3 +521,46 @@ func TestEveryLoginAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginDoesNotRevealAccounts: a name without an account gets, attempt
+// by attempt, the same codes and messages as a real account with a wrong
+// password, including the lock; a disabled account looks like any other
+// until the right password is given.
+func TestLoginDoesNotRevealAccounts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, auth.Config{MaxFailures: 3, LockFor: 10 * time.Minute})
+		ctx := context.Background()
+		answers := func(login string) []string {
+			var out []string
+			for i := 0; i < 4; i++ {
+				_, _, err := f.s.Login(ctx, login, "Wrong#pass1", "192.0.2.5", "")
+				e := errs.As(err)
+				out = append(out, e.Code+" "+e.Message)
+			}
+			return out
+		}
+		real, ghost := answers("alice"), answers("nobody-here")
+		for i := range real {
+			if real[i] != ghost[i] {
+				t.Errorf("attempt %d: account %q, unknown name %q", i+1, real[i], ghost[i])
+			}
+		}
+		if !strings.HasPrefix(ghost[2], "account_locked") || !strings.HasPrefix(ghost[3], "account_locked") {
+			t.Errorf("unknown name was not locked like an account: %q", ghost)
+		}
+		// After the lock period the unknown name starts over, like an account.
+		f.advance(10*time.Minute + time.Second)
+		_, _, err := f.s.Login(ctx, "nobody-here", "Wrong#pass1", "", "")
+		if e := errs.As(err); e.Code != "bad_credentials" || !strings.Contains(e.Message, "再失败 2 次") {
+			t.Errorf("after the lock: %v", err)
+		}
+
+		if _, err := d.SQL().ExecContext(ctx, `UPDATE users SET disabled = TRUE WHERE username = 'suba'`); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.s.Login(ctx, "suba", "Wrong#pass1", "", "")
+		wantCode(t, err, errs.Unauthorized, "bad_credentials")
+		_, _, err = f.s.Login(ctx, "suba", goodPW, "", "")
+		wantCode(t, err, errs.Forbidden, "account_disabled")
+	})
+}
