@@ -47,6 +47,7 @@ type Config struct {
 	IdleTimeout  time.Duration
 	MaxFailures  int
 	LockFor      time.Duration
+	MetricsFrom  string    // networks besides loopback that may scrape /metrics, comma-separated CIDRs
 	Out          io.Writer // where first-start credentials are printed
 	Log          *slog.Logger
 }
@@ -100,7 +101,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	rounds := round.NewService(d)
 	meetings := meeting.NewService(d, rounds)
-	a.Web, err = web.New(web.Config{SecureCookies: cfg.TLSCert != "", IdleTimeout: cfg.IdleTimeout, Version: Version}, web.Deps{
+	metricsFrom, err := web.ParseNetworks(cfg.MetricsFrom)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Web, err = web.New(web.Config{SecureCookies: cfg.TLSCert != "", IdleTimeout: cfg.IdleTimeout, Version: Version, MetricsFrom: metricsFrom}, web.Deps{
 		DB: d, Auth: a.Auth, Org: org.New(d), Feedback: &feedback.Service{DB: d},
 		Rounds: rounds, Meetings: meetings, Rectify: rectify.NewService(d, meetings, zone()), SignKey: key,
 	}, cfg.Log)

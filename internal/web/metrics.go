@@ -1,8 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -42,4 +45,46 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// ParseNetworks reads a comma-separated list of CIDR networks (or single
+// addresses) for --metrics-from.
+func ParseNetworks(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("--metrics-from: %q 不是网段或地址（例：10.0.0.0/8）", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+// metricsAllowed says whether the peer may read /metrics: loopback always,
+// others only from the configured networks. The peer is the connection's
+// address, not a forwarded header, which anyone could write.
+func (s *Server) metricsAllowed(r *http.Request) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	a := ap.Addr().Unmap()
+	if a.IsLoopback() {
+		return true
+	}
+	for _, p := range s.cfg.MetricsFrom {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

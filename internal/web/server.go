@@ -7,6 +7,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"xuejiangping/internal/auth"
@@ -23,6 +24,7 @@ type Config struct {
 	SecureCookies bool          // under TLS
 	IdleTimeout   time.Duration // for the cookie's lifetime hint
 	Version       string
+	MetricsFrom   []netip.Prefix // who may scrape /metrics besides loopback
 }
 
 // Deps are the domain services the web layer calls.

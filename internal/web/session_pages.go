@@ -231,7 +231,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *auth.Princip
 	return nil
 }
 
+// metricsPage serves Prometheus metrics to the scraper only: loopback and
+// the networks configured with --metrics-from. Route names and counts are
+// no business of the public, so others get a plain 404.
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
+	if !s.metricsAllowed(r) {
+		return errs.E(errs.NotFound, "not_found", msg.T("error.notFound"))
+	}
 	s.metrics.handler().ServeHTTP(w, r)
 	return nil
 }
