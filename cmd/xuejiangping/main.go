@@ -31,6 +31,7 @@ const usage = `xuejiangping — 二七区“学讲评”活动平台
   xuejiangping audit verify [--data DIR] [--db …]
   xuejiangping user set-password --username NAME [--data DIR] [--db …]   （新密码从标准输入读取）
   xuejiangping demo --scale district|province [--units N] [--seed N] [--data DIR | --db …]   （生成基准测试用的大规模数据）
+  xuejiangping loadtest contest --clients N --addr HOST:PORT [--data DIR | --db …]   （知识竞赛压力测试）
   xuejiangping version
 
 每个参数也可用环境变量 XUEJIANGPING_<参数名> 设置，如 XUEJIANGPING_ADDR、XUEJIANGPING_DB。
@@ -68,6 +69,8 @@ func run(args []string) error {
 		return setPassword(rest[1:])
 	case "demo":
 		return demoCmd(rest)
+	case "loadtest":
+		return loadtestCmd(rest)
 	case "version":
 		fmt.Println("xuejiangping", app.Version)
 		return nil

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"xuejiangping/internal/app"
+	"xuejiangping/internal/db"
+	"xuejiangping/internal/loadtest"
+)
+
+const loadtestUsage = `用法: xuejiangping loadtest contest --clients N --addr HOST:PORT (--data DIR | --db postgres://…) [选项]
+
+对正在运行的服务器做知识竞赛压力测试：打开 N 个 WebSocket（1 个主持人、各评委、每队一部抢答器，
+其余为大屏/观众屏），按脚本进行一场比赛（必答、抢答——各队几乎同时抢答、评委表决、计分、风险题），
+然后报告：抢答判定时延、事件到每块屏幕的时延（p50/p95/p99/最大）、丢失消息、重连次数、服务器内存。
+
+准备方式：压测程序直接写入服务器所用的数据库（--data 或 --db，与 serve 相同）：创建或重置账号
+loadtest-host、loadtest-judge1…（每次运行设置新的随机密码），新建一场比赛（参赛队、评委、题目），
+然后通过 HTTP 登录（/api/v1/session）、通过 /contests/{id}/ws 连接。服务器无需重启。
+
+服务器内存：给出 --server-pid 时读取 /proc/<pid>/status 的 VmRSS/VmHWM，否则读取 /metrics。
+同一台机器上 1 万个连接需要两边都提高文件描述符上限（ulimit -n 65536 或系统允许的上限）。
+`
+
+// loadtestCmd runs the contest load generator.
+func loadtestCmd(args []string) error {
+	if len(args) == 0 || args[0] != "contest" {
+		fmt.Print(loadtestUsage)
+		return errors.New("用法: xuejiangping loadtest contest --clients N --addr HOST:PORT")
+	}
+	var cfg app.Config
+	var lc loadtest.Config
+	sh := loadtest.DefaultShape
+	f := newFlags("loadtest contest")
+	f.Usage = func() { fmt.Fprint(os.Stderr, loadtestUsage); f.PrintDefaults() }
+	dbFlags(f, &cfg)
+	f.str(&lc.Addr, "addr", "127.0.0.1:8080", "服务器地址")
+	f.integer(&lc.Clients, "clients", 1000, "WebSocket 连接总数")
+	f.integer(&lc.ServerPID, "server-pid", 0, "服务器进程号（读取 /proc 内存）；0 则读 /metrics")
+	f.integer(&lc.Dial, "dial-concurrency", 100, "同时建立的连接数")
+	f.duration(&lc.Reaction, "reaction", 200*time.Millisecond, "抢答器看到“开始”后按下的反应时间")
+	f.duration(&lc.Pause, "pause", 300*time.Millisecond, "主持人各步之间的间隔")
+	f.duration(&lc.Wait, "wait", 15*time.Second, "每步等待所有屏幕收到的最长时间")
+	f.integer(&sh.Teams, "teams", sh.Teams, "参赛队数")
+	f.integer(&sh.Judges, "judges", sh.Judges, "评委数")
+	f.integer(&sh.Compulsory, "compulsory", sh.Compulsory, "必答题数")
+	f.integer(&sh.Buzzer, "buzzer", sh.Buzzer, "抢答题数")
+	f.integer(&sh.Risk, "risk", sh.Risk, "风险题数")
+	if err := f.Parse(args[1:]); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	d, err := db.Open(ctx, cfg.DSNOrDefault())
+	if err != nil {
+		return err
+	}
+	setup, err := loadtest.Prepare(ctx, d, sh)
+	d.Close()
+	if err != nil {
+		return err
+	}
+	lc.Log = os.Stderr
+	fmt.Fprintf(os.Stderr, "已准备比赛 %d（%d 队、%d 位评委），开始连接 %d 个客户端……\n", setup.ContestID, len(setup.Teams), len(setup.Judges), lc.Clients)
+	rep, err := loadtest.Run(ctx, lc, setup)
+	if err != nil {
+		return err
+	}
+	rep.Write(os.Stdout)
+	return nil
+}
