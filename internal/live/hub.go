@@ -50,6 +50,8 @@ type Hub struct {
 	store *Store
 	log   *slog.Logger
 	owner string
+	cl    *cluster    // nil for a single instance (broker_cluster.go)
+	ctl   chan func() // cluster work run on the hub goroutine
 
 	eng  *contest.Engine
 	quiz *contest.Quiz
@@ -118,7 +120,12 @@ func (h *Hub) Now() time.Duration {
 }
 
 // openHub restores a contest from its log and starts its goroutine.
-func openHub(ctx context.Context, store *Store, id int64, nowFn func() time.Time, owner string, log *slog.Logger) (*Hub, error) {
+// With several instances, cl says whether this one holds the lease.
+func openHub(ctx context.Context, store *Store, id int64, nowFn func() time.Time, cl *cluster, log *slog.Logger) (*Hub, error) {
+	var owner string
+	if cl != nil {
+		owner = cl.self
+	}
 	c, err := store.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -129,7 +136,7 @@ func openHub(ctx context.Context, store *Store, id int64, nowFn func() time.Time
 	}
 	h := &Hub{id: id, kind: c.Kind, store: store, log: log, owner: owner, epoch: c.Epoch, nowFn: nowFn,
 		reqs: make(chan request, reqQueue), subReqs: make(chan subRequest, 64), unsubs: make(chan *Sub, 256),
-		subs: map[*Sub]struct{}{}, stopped: make(chan struct{}), hello: map[contest.Role][]byte{}}
+		subs: map[*Sub]struct{}{}, stopped: make(chan struct{}), hello: map[contest.Role][]byte{}, ctl: make(chan func(), 1024)}
 	if err := h.restore(ctx, c, evs); err != nil {
 		return nil, err
 	}
@@ -138,6 +145,16 @@ func openHub(ctx context.Context, store *Store, id int64, nowFn func() time.Time
 	}
 	hctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
+	if cl != nil {
+		var last int64
+		if len(evs) > 0 {
+			last = evs[len(evs)-1].Seq
+		}
+		if err := h.attach(cl, last); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
 	go h.run(hctx)
 	return h, nil
 }
@@ -325,6 +342,8 @@ func (h *Hub) run(ctx context.Context) {
 			r.done <- h.helloFrame(r.sub, r.since)
 		case s := <-h.unsubs:
 			delete(h.subs, s)
+		case f := <-h.ctl:
+			f()
 		case <-push:
 			if h.quizDirty {
 				h.quizDirty = false
@@ -343,7 +362,7 @@ func (h *Hub) armTimer(t *time.Timer) {
 		wake, ok = h.quiz.NextWake()
 	}
 	d := time.Hour
-	if ok {
+	if ok && !h.following() { // the owner alone runs the timers
 		d = max(wake-h.Now(), 0)
 	}
 	t.Reset(d)
@@ -354,6 +373,10 @@ func (h *Hub) armTimer(t *time.Timer) {
 // commit — the screens and the replies. It reports false if the hub must
 // stop (the log could not be written, or another instance owns it).
 func (h *Hub) process(ctx context.Context, batch []request) bool {
+	if h.following() {
+		h.forward(batch)
+		return true
+	}
 	now := h.Now()
 	replies := make([]Reply, len(batch))
 	var all []contest.Event
@@ -386,6 +409,9 @@ func (h *Hub) process(ctx context.Context, batch []request) bool {
 		h.last = all[len(all)-1].At
 		h.mu.Unlock()
 		h.broadcast(all)
+		if h.cl != nil {
+			h.published(all)
+		}
 	}
 	for i, r := range batch {
 		r.reply(replies[i])

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -50,12 +51,19 @@ type Manager struct {
 	Log    *slog.Logger
 	Now    func() time.Time // the wall clock; tests replace it
 	Broker Broker
-	// Owner names this instance for the lease; "" disables leases (one
-	// instance).
+	// Owner names this instance for the lease; "" means a single instance:
+	// no lease, no broker traffic. With a name, the contest's commands are
+	// run by whichever instance holds the lease, and the broker carries
+	// events and forwarded commands between instances (broker_cluster.go).
 	Owner string
+	// LeaseTTL and LeaseRenew time the lease (defaults DefaultLeaseTTL and
+	// DefaultLeaseRenew).
+	LeaseTTL, LeaseRenew time.Duration
 
-	mu   sync.Mutex
-	hubs map[int64]*Hub
+	mu       sync.Mutex
+	hubs     map[int64]*Hub
+	stopLoop chan struct{} // closes the lease loop; nil when it is not running
+	loopDone chan struct{}
 }
 
 // NewManager returns a manager for a single instance with the in-process
@@ -64,8 +72,13 @@ func NewManager(store *Store, log *slog.Logger) *Manager {
 	return &Manager{Store: store, Log: log, Now: time.Now, Broker: NewInProc(), hubs: map[int64]*Hub{}}
 }
 
+func (m *Manager) ttl() time.Duration   { return cmp.Or(m.LeaseTTL, DefaultLeaseTTL) }
+func (m *Manager) renew() time.Duration { return cmp.Or(m.LeaseRenew, DefaultLeaseRenew) }
+
 // Hub returns the running hub of a contest, restoring it from the log on
-// first use (after a restart, this is where the contest comes back).
+// first use (after a restart, this is where the contest comes back). With
+// several instances it first tries the lease, so that the log it restores
+// from is complete if it becomes the owner.
 func (m *Manager) Hub(ctx context.Context, id int64) (*Hub, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -77,12 +90,78 @@ func (m *Manager) Hub(ctx context.Context, id int64) (*Hub, error) {
 			return h, nil
 		}
 	}
-	h, err := openHub(ctx, m.Store, id, m.Now, m.Owner, m.Log)
+	var cl *cluster
+	if m.Owner != "" {
+		held, err := m.Store.AcquireLease(ctx, id, m.Owner, m.Now(), m.ttl())
+		if err != nil {
+			return nil, err
+		}
+		cl = &cluster{broker: m.Broker, self: m.Owner, owning: held}
+		m.startLeaseLoop()
+	}
+	h, err := openHub(ctx, m.Store, id, m.Now, cl, m.Log)
 	if err != nil {
+		if cl != nil && cl.owning {
+			_ = m.Store.ReleaseLease(context.WithoutCancel(ctx), id, m.Owner)
+		}
 		return nil, err
 	}
 	m.hubs[id] = h
 	return h, nil
+}
+
+// startLeaseLoop starts renewing leases (m.mu held).
+func (m *Manager) startLeaseLoop() {
+	if m.stopLoop != nil {
+		return
+	}
+	m.stopLoop, m.loopDone = make(chan struct{}), make(chan struct{})
+	go m.leaseLoop(m.stopLoop, m.loopDone)
+}
+
+// leaseLoop renews this instance's leases and tries those of the contests
+// it follows, so a dead owner's contest is taken over once its lease
+// expires.
+func (m *Manager) leaseLoop(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(m.renew())
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			m.renewAll(stop)
+		}
+	}
+}
+
+func (m *Manager) renewAll(stop <-chan struct{}) {
+	m.mu.Lock()
+	hubs := make(map[int64]*Hub, len(m.hubs))
+	for id, h := range m.hubs {
+		hubs[id] = h
+	}
+	m.mu.Unlock()
+	for id, h := range hubs {
+		select {
+		case <-stop:
+			return
+		case <-h.Done():
+			continue
+		default:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), m.renew())
+		held, err := m.Store.AcquireLease(ctx, id, m.Owner, m.Now(), m.ttl())
+		cancel()
+		if err != nil {
+			// Unknown: keep the current role. If the lease lapses meanwhile,
+			// the log's lease check refuses this instance's appends.
+			m.Log.Warn("contest lease renewal failed", "contest", id, "err", err)
+			continue
+		}
+		h.leaseResult(held)
+	}
 }
 
 // Reload stops a contest's hub so the next use rebuilds it from the setup
@@ -97,13 +176,33 @@ func (m *Manager) Reload(id int64) {
 	}
 }
 
-// Close stops every hub.
-func (m *Manager) Close() {
+// Close stops every hub and gives up this instance's leases, so that on a
+// graceful shutdown another instance takes the contests over at its next
+// renewal instead of waiting for the leases to expire. The screens are
+// dropped and reconnect (behind a load balancer, to a survivor).
+func (m *Manager) Close() { m.shutdown(true) }
+
+// shutdown stops the lease loop and the hubs; release gives up the leases.
+// Without it this is how an instance dies (tests use it that way).
+func (m *Manager) shutdown(release bool) {
 	m.mu.Lock()
 	hubs := m.hubs
 	m.hubs = map[int64]*Hub{}
+	stop, done := m.stopLoop, m.loopDone
+	m.stopLoop, m.loopDone = nil, nil
 	m.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		<-done
+	}
 	for _, h := range hubs {
 		h.Stop()
+	}
+	if release && m.Owner != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := m.Store.ReleaseLeases(ctx, m.Owner); err != nil {
+			m.Log.Warn("releasing contest leases", "err", err)
+		}
 	}
 }

@@ -432,7 +432,7 @@ func (s *Store) Events(ctx context.Context, id int64) ([]contest.Event, error) {
 }
 
 // ErrNotOwner is returned when an append finds the contest's lease held by
-// another instance: this instance must stop writing.
+// another instance, or by nobody: this instance must stop writing.
 var ErrNotOwner = errors.New("live: contest owned by another instance")
 
 // appendEvents writes events in one transaction, freezing the config with
@@ -441,10 +441,8 @@ var ErrNotOwner = errors.New("live: contest owned by another instance")
 func (s *Store) appendEvents(ctx context.Context, id int64, cfgJSON []byte, status string, evs []contest.Event, owner string) error {
 	return s.db.InTx(ctx, func(tx *db.Tx) error {
 		if owner != "" {
-			var o string
-			err := tx.QueryRow(ctx, `SELECT owner FROM contest_leases WHERE contest_id = ?`, id).Scan(&o)
-			if err == nil && o != owner {
-				return ErrNotOwner
+			if err := checkLease(ctx, tx, id, owner); err != nil {
+				return err
 			}
 		}
 		for _, ev := range evs {
