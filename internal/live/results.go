@@ -23,6 +23,7 @@ type Results struct {
 	Buzzes    []BuzzRow
 	Persons   []contest.PersonStanding // quiz
 	Branches  []contest.BranchStanding // quiz
+	QuizItems []QuizItem               // quiz: every question played
 	Events    []contest.Event
 }
 
@@ -68,6 +69,7 @@ func (s *Store) Results(ctx context.Context, id int64) (Results, error) {
 			return res, asErr(err)
 		}
 		res.Persons, res.Branches = z.PersonStandings(), z.BranchStandings()
+		res.QuizItems = quizItems(cfg, evs)
 		return res, nil
 	}
 	cfg, err := c.MatchConfig()
@@ -86,6 +88,35 @@ func (s *Store) Results(ctx context.Context, id int64) (Results, error) {
 	res.Questions = questionResults(eng.Config(), res.State)
 	res.Buzzes = buzzRows(eng.Config(), evs)
 	return res, nil
+}
+
+// QuizItem is one question of an online quiz as played: how many answered
+// it and how many got it right.
+type QuizItem struct {
+	No       int
+	Text     string
+	Answer   string
+	Answered int
+	Correct  int
+}
+
+func quizItems(cfg contest.QuizConfig, evs []contest.Event) []QuizItem {
+	var out []QuizItem
+	for _, ev := range evs {
+		switch ev.Type {
+		case contest.EvQuizOpened:
+			q := cfg.Questions[ev.Index]
+			out = append(out, QuizItem{No: ev.Index + 1, Text: q.Text, Answer: q.Answer})
+		case contest.EvQuizAnswered:
+			if len(out) > 0 {
+				out[len(out)-1].Answered++
+				if ev.Verdict == contest.Correct {
+					out[len(out)-1].Correct++
+				}
+			}
+		}
+	}
+	return out
 }
 
 func teamName(cfg contest.Config, id string) string {
@@ -219,15 +250,22 @@ func ExportXLSX(r Results) ([]byte, error) {
 	if r.C.Kind == "quiz" {
 		var rows [][]any
 		for _, p := range r.Persons {
-			rows = append(rows, []any{p.Rank, p.Name, p.Unit, p.Answered, p.Correct, p.Base, p.Speed, p.Points})
+			rows = append(rows, []any{p.Rank, p.Name, p.Unit, p.Answered, p.Correct, p.Base, p.Speed, p.Points, float64(p.Time.Milliseconds()) / 1000})
 		}
-		err = write("个人成绩", []string{"名次", "姓名", "支部", "作答", "答对", "答对得分", "速度分", "总分"}, rows)
+		err = write("个人成绩", []string{"名次", "姓名", "支部", "作答", "答对", "答对得分", "速度分", "总分", "答对用时(秒)"}, rows)
 		rows = nil
 		for _, b := range r.Branches {
-			rows = append(rows, []any{b.Rank, b.Unit, b.Participants, b.Correct, b.Points, float64(b.Average) / 100})
+			rows = append(rows, []any{b.Rank, b.Unit, b.Participants, b.Correct, b.Speed, b.Points, float64(b.Average) / 100})
 		}
 		if err == nil {
-			err = write("支部成绩", []string{"名次", "支部", "参与人数", "答对题数", "总分", "人均分"}, rows)
+			err = write("支部成绩", []string{"名次", "支部", "参与人数", "答对题数", "速度分", "总分", "人均分"}, rows)
+		}
+		rows = nil
+		for _, q := range r.QuizItems {
+			rows = append(rows, []any{q.No, q.Text, q.Answer, q.Answered, q.Correct})
+		}
+		if err == nil {
+			err = write("题目", []string{"序号", "题目", "答案", "作答人数", "答对人数"}, rows)
 		}
 	} else {
 		var rows [][]any

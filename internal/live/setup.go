@@ -270,11 +270,30 @@ func (s *Store) AddQuestion(ctx context.Context, a audit.Actor, id int64, in Que
 		return fieldErr("options", "选项不能超过26个")
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
-		var ok int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contest_segments WHERE contest_id = ? AND position = ?`, id, in.Segment).Scan(&ok); err != nil || ok == 0 {
-			return fieldErr("segment", "请先选择环节")
+		kind, err := contestKind(ctx, tx, id)
+		if err != nil {
+			return err
 		}
-		return addQuestionTx(ctx, tx, id, in.Segment, text, opts, strings.TrimSpace(in.Answer), in.TeamKey)
+		answer := strings.TrimSpace(in.Answer)
+		if kind == "quiz" {
+			// An online quiz has no segments; its answers are option
+			// letters, checked here so the quiz can always start.
+			if len(opts) < 2 {
+				return fieldErr("options", "线上竞答的题目须有至少2个选项（每行一个）")
+			}
+			a, ok := NormalizeChoice(answer, len(opts))
+			if !ok {
+				return fieldErr("answer", "答案须为选项字母，如 B 或 AC")
+			}
+			return addQuestionTx(ctx, tx, id, 0, text, opts, a, "")
+		}
+		if answer == "" {
+			return fieldErr("answer", "请填写答案")
+		}
+		if err := checkSegment(ctx, tx, id, in.Segment); err != nil {
+			return err
+		}
+		return addQuestionTx(ctx, tx, id, in.Segment, text, opts, answer, in.TeamKey)
 	})
 }
 
@@ -307,24 +326,61 @@ func (s *Store) RemoveQuestion(ctx context.Context, a audit.Actor, id, qid int64
 }
 
 // ImportMustKnow adds n questions of the must-know set (应知应会30问) to a
-// segment, starting at offset, so the host need not type them.
+// segment, starting at offset, so the host need not type them. An online
+// quiz takes only the set's choice and true/false questions in that range,
+// with their answers as option letters; a range without any is refused.
 func (s *Store) ImportMustKnow(ctx context.Context, a audit.Actor, id int64, seg, offset, n int) error {
 	all := quiz.MustKnow()
 	if offset < 0 || offset >= len(all) || n < 1 {
 		return fieldErr("count", "题号超出范围（共"+strconv.Itoa(len(all))+"题）")
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
-		var ok int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contest_segments WHERE contest_id = ? AND position = ?`, id, seg).Scan(&ok); err != nil || ok == 0 {
-			return fieldErr("segment", "请先选择环节")
+		kind, err := contestKind(ctx, tx, id)
+		if err != nil {
+			return err
 		}
+		if kind == "quiz" {
+			seg = 0
+		} else if err := checkSegment(ctx, tx, id, seg); err != nil {
+			return err
+		}
+		added := 0
 		for _, m := range all[offset:min(offset+n, len(all))] {
-			text, opts, answer := MustKnowText(m.Question)
+			text, opts, answer := bankQuestion(m.Question, kind)
+			if kind == "quiz" {
+				if _, _, ok := QuizChoice(m.Question); !ok {
+					continue
+				}
+			}
 			if err := addQuestionTx(ctx, tx, id, seg, text, opts, answer, ""); err != nil {
 				return err
 			}
+			added++
 		}
-		return audit.Record(ctx, tx, a, "contest.question.import", target(id), map[string]int{"segment": seg, "offset": offset, "count": n}, audit.OK)
+		if added == 0 {
+			return fieldErr("count", "所选范围内没有单选、多选或判断题，线上竞答无法使用")
+		}
+		return audit.Record(ctx, tx, a, "contest.question.import", target(id), map[string]int{"segment": seg, "offset": offset, "count": n, "added": added}, audit.OK)
+	})
+}
+
+// SetQuizAnswerTime sets an online quiz's answer time per question.
+func (s *Store) SetQuizAnswerTime(ctx context.Context, a audit.Actor, id int64, ms int) error {
+	if ms < 5000 || ms > 600000 {
+		return fieldErr("answer_s", "每题作答时间须在5至600秒之间")
+	}
+	return s.setupTx(ctx, id, func(tx *db.Tx) error {
+		kind, err := contestKind(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if kind != "quiz" {
+			return fieldErr("answer_s", "只有线上竞答可以这样设置")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE contests SET answer_ms = ? WHERE id = ?`, ms, id); err != nil {
+			return errs.Wrap(err, "quiz answer time")
+		}
+		return audit.Record(ctx, tx, a, "contest.rules", target(id), map[string]int{"answer_ms": ms}, audit.OK)
 	})
 }
 
