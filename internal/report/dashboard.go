@@ -143,8 +143,7 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, key string, 
 	if !slices.ContainsFunc(all, func(x round.Round) bool { return x.Key() == r.Key() }) {
 		trendRounds = append([]round.Round{r}, all...)
 	}
-	versions, err := s.ensure(ctx, trendRounds)
-	if err != nil {
+	if _, err := s.ensure(ctx, trendRounds); err != nil {
 		return nil, err
 	}
 	d := &Dashboard{Round: r.Key(), RoundLabel: r.Label(), Org: o, WindowOpen: s.Now().Before(r.WindowEnd)}
@@ -157,7 +156,7 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, key string, 
 	if err := s.fillRound(ctx, d, r, o); err != nil {
 		return nil, err
 	}
-	if d.Trend, err = s.trend(ctx, o, all, versions); err != nil {
+	if d.Trend, err = s.trend(ctx, o, all); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -274,43 +273,28 @@ func levelCol(n int) (string, error) {
 	return fmt.Sprintf("lvl%d", n), nil
 }
 
-// fillRound computes the total and the children's rows of o in r.
+// fillRound computes the total and the children's rows of o in r from the
+// rollups (rollup.go): one row for the total, one per child.
 func (s *Service) fillRound(ctx context.Context, d *Dashboard, r round.Round, o OrgRef) error {
 	dep := depth(o.Path)
-	col, err := levelCol(dep)
-	if err != nil {
+	if _, err := levelCol(dep); err != nil {
 		return err
 	}
 	today := s.today(r)
-	err = scanAgg(s.DB.QueryRow(ctx, `SELECT `+aggCols+` FROM report_unit_round WHERE `+col+` = ? AND round_key = ?`, today, o.ID, r.Key()), nil, &d.Total)
-	if err != nil {
+	_, err := scanRoll(s.DB.QueryRow(ctx, `SELECT `+rollCols+` FROM report_org_round WHERE org_id = ? AND round_key = ?`, o.ID, r.Key()), nil, &d.Total)
+	if err != nil && !db.IsNoRows(err) {
 		return errs.Wrap(err, "dashboard total")
+	}
+	err = s.DB.QueryRow(ctx, `SELECT COALESCE(SUM(units), 0) FROM report_org_pp WHERE org_id = ? AND round_key = ? AND pp_date >= ?`,
+		o.ID, r.Key(), today).Scan(&d.Total.unheldPP)
+	if err != nil {
+		return errs.Wrap(err, "dashboard postponed")
 	}
 	d.Total.settle(r, s.Now())
 	if dep < maxLevel {
-		child, _ := levelCol(dep + 1)
-		rows, err := s.DB.Query(ctx, `SELECT `+child+`, MAX(CASE WHEN org_id = `+child+` THEN 1 ELSE 0 END), `+aggCols+` FROM report_unit_round WHERE `+col+` = ? AND round_key = ? AND `+child+` <> 0 GROUP BY `+child, today, o.ID, r.Key())
-		if err != nil {
-			return errs.Wrap(err, "dashboard rows")
+		if d.Rows, err = s.childRows(ctx, r, o, today); err != nil {
+			return err
 		}
-		for rows.Next() {
-			var row Row
-			var unit int
-			if err := scanAgg(rows, []any{&row.Org.ID, &unit}, &row.F); err != nil {
-				rows.Close()
-				return errs.Wrap(err, "dashboard row scan")
-			}
-			row.F.settle(r, s.Now())
-			row.IsUnit = unit == 1
-			d.Rows = append(d.Rows, row)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return errs.Wrap(err, "dashboard row rows")
-		}
-	}
-	if err := s.nameRows(ctx, d.Rows); err != nil {
-		return err
 	}
 	if err := s.overdue(ctx, o, d); err != nil {
 		return err
@@ -322,66 +306,111 @@ func (s *Service) fillRound(ctx context.Context, d *Dashboard, r round.Round, o 
 	return nil
 }
 
-// nameRows fills the names of the rows' orgs.
-func (s *Service) nameRows(ctx context.Context, rows []Row) error {
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i] = r.Org.ID
+// childRows reads the rollups of o's children that have units, in tree
+// order, as on the organisation pages.
+func (s *Service) childRows(ctx context.Context, r round.Round, o OrgRef, today string) ([]Row, error) {
+	rows, err := s.DB.Query(ctx, `SELECT o.id, o.name, o.kind, o.path, `+prefixedRoll("g.")+` FROM report_org_round g JOIN orgs o ON o.id = g.org_id
+		WHERE o.parent_id = ? AND g.round_key = ? ORDER BY o.path`, o.ID, r.Key())
+	if err != nil {
+		return nil, errs.Wrap(err, "dashboard rows")
 	}
-	byID := map[int64]OrgRef{}
-	for _, c := range chunks(ids, 500) {
-		rs, err := s.DB.Query(ctx, `SELECT id, name, kind, path FROM orgs WHERE id IN (`+placeholders(len(c))+`)`, int64Args(c)...)
+	var out []Row
+	idx := map[int64]int{}
+	for rows.Next() {
+		var row Row
+		unit, err := scanRoll(rows, []any{&row.Org.ID, &row.Org.Name, &row.Org.Kind, &row.Org.Path}, &row.F)
 		if err != nil {
-			return errs.Wrap(err, "row names")
+			rows.Close()
+			return nil, errs.Wrap(err, "dashboard row scan")
 		}
-		for rs.Next() {
-			var o OrgRef
-			if err := rs.Scan(&o.ID, &o.Name, &o.Kind, &o.Path); err != nil {
-				rs.Close()
-				return errs.Wrap(err, "row name scan")
-			}
-			byID[o.ID] = o
+		row.IsUnit = unit
+		idx[row.Org.ID] = len(out)
+		out = append(out, row)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "dashboard row rows")
+	}
+	pp, err := s.DB.Query(ctx, `SELECT p.org_id, SUM(p.units) FROM report_org_pp p JOIN orgs o ON o.id = p.org_id
+		WHERE o.parent_id = ? AND p.round_key = ? AND p.pp_date >= ? GROUP BY p.org_id`, o.ID, r.Key(), today)
+	if err != nil {
+		return nil, errs.Wrap(err, "dashboard row postponed")
+	}
+	defer pp.Close()
+	for pp.Next() {
+		var id int64
+		var n int
+		if err := pp.Scan(&id, &n); err != nil {
+			return nil, errs.Wrap(err, "dashboard row postponed scan")
 		}
-		rs.Close()
-		if err := rs.Err(); err != nil {
-			return errs.Wrap(err, "row name rows")
+		if i, ok := idx[id]; ok {
+			out[i].F.unheldPP = n
 		}
 	}
-	for i := range rows {
-		if o, ok := byID[rows[i].Org.ID]; ok {
-			rows[i].Org = o
-		}
+	now := s.Now()
+	for i := range out {
+		out[i].F.settle(r, now)
 	}
-	// Tree order, as on the organisation pages.
-	slices.SortFunc(rows, func(a, b Row) int { return cmp.Compare(a.Org.Path, b.Org.Path) })
-	return nil
+	return out, errs.Wrap(pp.Err(), "dashboard row postponed rows")
 }
 
-// overdue counts open rectifications past their deadline under o, per child.
+// scanRoll reads the rollCols of one rollup row after the lead columns and
+// says whether the row's org is itself an activity unit.
+func scanRoll(sc scanner, lead []any, f *Figures) (bool, error) {
+	var v rvec
+	dest := append([]any{}, lead...)
+	for i := range v {
+		dest = append(dest, &v[i])
+	}
+	if err := sc.Scan(dest...); err != nil {
+		return false, err
+	}
+	f.Units, f.OnTime, f.MadeUp, f.Late, f.unheld = int(v[0]), int(v[2]), int(v[3]), int(v[4]), int(v[5])
+	f.Members, f.HeldMembers, f.Present, f.Leave = int(v[6]), int(v[7]), int(v[8]), int(v[9])
+	f.SelfDone, f.SelfDue, f.Speeches, f.Cases = int(v[10]), int(v[11]), int(v[12]), int(v[13])
+	f.Reviews, f.Problems, f.Rectified = int(v[14]), int(v[15]), int(v[16])
+	f.NoticesDue, f.NoticesRead = int(v[17]), int(v[18])
+	return v[1] == 1, nil
+}
+
+// prefixedRoll qualifies rollCols with a table alias.
+func prefixedRoll(alias string) string {
+	cols := strings.Split(rollCols, ",")
+	for i, c := range cols {
+		cols[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// overdue counts open rectifications past their deadline under o and per
+// child, from the per-deadline rollup: the deadlines before today.
 func (s *Service) overdue(ctx context.Context, o OrgRef, d *Dashboard) error {
 	today := round.DateOf(s.Now(), mustZone()).String()
-	rows, err := s.DB.Query(ctx, `SELECT o.path, COUNT(*) FROM rectifications r JOIN orgs o ON o.id = r.org_id
-		WHERE r.status IN ('pending','in_progress') AND r.deadline < ? AND o.path LIKE ? GROUP BY o.path`, today, o.Path+"%")
+	err := s.DB.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM report_org_due WHERE org_id = ? AND deadline < ?`, o.ID, today).Scan(&d.Total.Overdue)
 	if err != nil {
 		return errs.Wrap(err, "overdue")
+	}
+	if len(d.Rows) == 0 {
+		return nil
+	}
+	rows, err := s.DB.Query(ctx, `SELECT u.org_id, SUM(u.n) FROM report_org_due u JOIN orgs o ON o.id = u.org_id
+		WHERE o.parent_id = ? AND u.deadline < ? GROUP BY u.org_id`, o.ID, today)
+	if err != nil {
+		return errs.Wrap(err, "overdue rows")
 	}
 	defer rows.Close()
 	idx := map[int64]int{}
 	for i, r := range d.Rows {
 		idx[r.Org.ID] = i
 	}
-	dep := depth(o.Path)
 	for rows.Next() {
-		var path string
+		var id int64
 		var n int
-		if err := rows.Scan(&path, &n); err != nil {
+		if err := rows.Scan(&id, &n); err != nil {
 			return errs.Wrap(err, "overdue scan")
 		}
-		d.Total.Overdue += n
-		if ids := pathIDs(path); len(ids) > dep {
-			if i, ok := idx[ids[dep]]; ok {
-				d.Rows[i].F.Overdue += n
-			}
+		if i, ok := idx[id]; ok {
+			d.Rows[i].F.Overdue = n
 		}
 	}
 	return errs.Wrap(rows.Err(), "overdue rows")
@@ -404,46 +433,58 @@ func rank(rows []Row) []Row {
 	return out
 }
 
-// trend is o's total in every round of the programme, oldest first. Past
-// rounds rarely change, so their totals come from the cache while their
-// version holds; only the rounds that changed are summed again.
-func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round, versions map[string]time.Time) ([]TrendPoint, error) {
-	col, err := levelCol(depth(o.Path))
-	if err != nil {
+// trend is o's total in every round of the programme, oldest first: one
+// rollup row per round.
+func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round) ([]TrendPoint, error) {
+	if _, err := levelCol(depth(o.Path)); err != nil {
 		return nil, err
 	}
 	if len(rounds) == 0 {
 		return nil, nil
 	}
-	byKey := map[string]Figures{}
-	var missing []any
+	keys := make([]any, 0, len(rounds)+1)
+	keys = append(keys, o.ID)
 	for _, r := range rounds {
-		if f, ok := s.cache.get(o.ID, r.Key(), versions[r.Key()]); ok {
-			byKey[r.Key()] = f
-		} else {
-			missing = append(missing, r.Key())
-		}
+		keys = append(keys, r.Key())
 	}
-	if len(missing) > 0 {
-		today := s.today(rounds[0])
-		args := append([]any{today, o.ID}, missing...)
-		rows, err := s.DB.Query(ctx, `SELECT round_key, `+aggCols+` FROM report_unit_round WHERE `+col+` = ? AND round_key IN (`+placeholders(len(missing))+`) GROUP BY round_key`, args...)
-		if err != nil {
-			return nil, errs.Wrap(err, "trend")
+	in := placeholders(len(rounds))
+	byKey := map[string]Figures{}
+	rows, err := s.DB.Query(ctx, `SELECT round_key, `+rollCols+` FROM report_org_round WHERE org_id = ? AND round_key IN (`+in+`)`, keys...)
+	if err != nil {
+		return nil, errs.Wrap(err, "trend")
+	}
+	for rows.Next() {
+		var k string
+		var f Figures
+		if _, err := scanRoll(rows, []any{&k}, &f); err != nil {
+			rows.Close()
+			return nil, errs.Wrap(err, "trend scan")
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			var f Figures
-			if err := scanAgg(rows, []any{&k}, &f); err != nil {
-				return nil, errs.Wrap(err, "trend scan")
-			}
-			byKey[k] = f
-			s.cache.put(o.ID, k, versions[k], f)
+		byKey[k] = f
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, errs.Wrap(err, "trend rows")
+	}
+	today := s.today(rounds[0])
+	pp, err := s.DB.Query(ctx, `SELECT round_key, SUM(units) FROM report_org_pp WHERE org_id = ? AND round_key IN (`+in+`) AND pp_date >= ? GROUP BY round_key`,
+		append(keys, today)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "trend postponed")
+	}
+	defer pp.Close()
+	for pp.Next() {
+		var k string
+		var n int
+		if err := pp.Scan(&k, &n); err != nil {
+			return nil, errs.Wrap(err, "trend postponed scan")
 		}
-		if err := rows.Err(); err != nil {
-			return nil, errs.Wrap(err, "trend rows")
-		}
+		f := byKey[k]
+		f.unheldPP = n
+		byKey[k] = f
+	}
+	if err := pp.Err(); err != nil {
+		return nil, errs.Wrap(err, "trend postponed rows")
 	}
 	now := s.Now()
 	out := make([]TrendPoint, 0, len(rounds))

@@ -104,11 +104,14 @@ func buildRound(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit)
 			return err
 		}
 	}
-	if err := computeAndWrite(ctx, tx, r, units, false); err != nil {
+	if _, err := computeAndWrite(ctx, tx, r, units, false); err != nil {
 		return err
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO report_rounds (round_key, built_at) VALUES (?, ?) ON CONFLICT (round_key) DO UPDATE SET built_at = excluded.built_at`, r.Key(), tx.Now)
-	return errs.Wrap(err, "mark round built")
+	if err != nil {
+		return errs.Wrap(err, "mark round built")
+	}
+	return rollupRound(ctx, tx, r.Key())
 }
 
 // refreshDirty recomputes the units under every marked org, per round.
@@ -118,14 +121,17 @@ func buildRound(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit)
 func (s *Service) refreshDirty(ctx context.Context, built map[string]time.Time) (bool, error) {
 	var any bool
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := rollupPending(ctx, tx); err != nil {
+			return err
+		}
+		if err := refreshDue(ctx, tx); err != nil {
+			return err
+		}
 		marks, err := readDirty(ctx, tx)
 		if err != nil || len(marks) == 0 {
 			return err
 		}
 		any = true
-		if _, err := tx.Exec(ctx, `DELETE FROM report_dirty`); err != nil {
-			return errs.Wrap(err, "clear dirty")
-		}
 		byRound := map[string][]int64{}
 		for _, m := range marks {
 			if m.round == "*" {
@@ -163,8 +169,10 @@ type mark struct {
 	round string
 }
 
+// readDirty takes the marks; DELETE … RETURNING clears exactly the ones it
+// read, so a mark committed meanwhile waits for the next reader.
 func readDirty(ctx context.Context, tx *db.Tx) ([]mark, error) {
-	rows, err := tx.Query(ctx, `SELECT org_id, round_key FROM report_dirty`)
+	rows, err := tx.Query(ctx, `DELETE FROM report_dirty RETURNING org_id, round_key`)
 	if err != nil {
 		return nil, errs.Wrap(err, "dirty")
 	}
@@ -180,7 +188,8 @@ func readDirty(ctx context.Context, tx *db.Tx) ([]mark, error) {
 	return out, errs.Wrap(rows.Err(), "dirty rows")
 }
 
-// refreshUnits recomputes the facts of every unit under the given orgs.
+// refreshUnits recomputes the facts of every unit under the given orgs and
+// moves the rollups by the difference.
 func refreshUnits(ctx context.Context, tx *db.Tx, r round.Round, orgIDs []int64) error {
 	paths, err := orgPaths(ctx, tx, orgIDs)
 	if err != nil {
@@ -202,14 +211,41 @@ func refreshUnits(ctx context.Context, tx *db.Tx, r round.Round, orgIDs []int64)
 	}
 	// Orgs that are gone leave rows behind under their own id.
 	stale = append(stale, orgIDs...)
+	slices.Sort(stale)
+	stale = slices.Compact(stale)
+	old, err := readFacts(ctx, tx, r.Key(), stale)
+	if err != nil {
+		return err
+	}
 	for _, c := range chunks(stale, 500) {
 		args := append([]any{r.Key()}, int64Args(c)...)
 		if _, err := tx.Exec(ctx, `DELETE FROM report_unit_round WHERE round_key = ? AND org_id IN (`+placeholders(len(c))+`)`, args...); err != nil {
 			return errs.Wrap(err, "clear unit facts")
 		}
 	}
-	return computeAndWrite(ctx, tx, r, units, true)
+	fresh, err := computeAndWrite(ctx, tx, r, units, true)
+	if err != nil {
+		return err
+	}
+	if len(old)+len(fresh) > bulkRefresh {
+		// A large part of the round changed (a notice to the whole
+		// district, say): summing the round again is cheaper than
+		// thousands of row updates.
+		return rollupRound(ctx, tx, r.Key())
+	}
+	d := newRollDelta()
+	for _, f := range old {
+		d.add(f, -1)
+	}
+	for _, f := range fresh {
+		d.add(f, 1)
+	}
+	return d.apply(ctx, tx, r.Key())
 }
+
+// bulkRefresh is the number of unit rows past which a refresh sums the
+// round's rollups again instead of applying differences.
+const bulkRefresh = 4000
 
 func orgPaths(ctx context.Context, q db.Querier, ids []int64) ([]string, error) {
 	var out []string
@@ -270,9 +306,9 @@ func subtreeIDs(ctx context.Context, q db.Querier, path string) ([]int64, error)
 // computeAndWrite gathers the figures of units in r and inserts their rows.
 // With subset, the source queries are limited to those units (an IN list);
 // otherwise they read the whole round once.
-func computeAndWrite(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit, subset bool) error {
+func computeAndWrite(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit, subset bool) ([]*fact, error) {
 	if len(units) == 0 {
-		return nil
+		return nil, nil
 	}
 	facts := make(map[int64]*fact, len(units))
 	ids := make([]int64, 0, len(units))
@@ -294,17 +330,17 @@ func computeAndWrite(ctx context.Context, tx *db.Tx, r round.Round, units []org.
 	}
 	for _, c := range filters {
 		if err := gather(ctx, tx, r, c, facts); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err := gatherNotices(ctx, tx, r, units, facts); err != nil {
-		return err
+		return nil, err
 	}
 	list := make([]*fact, 0, len(units))
 	for _, id := range ids {
 		list = append(list, facts[id])
 	}
-	return writeFacts(ctx, tx, r.Key(), list)
+	return list, writeFacts(ctx, tx, r.Key(), list)
 }
 
 // source is one grouped query over the round's records; {in} becomes the
@@ -570,5 +606,11 @@ func (s *Service) Rebuild(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("rebuild %s: %w", r.Key(), err)
 		}
 	}
-	return len(rs), nil
+	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM report_due_delta`); err != nil {
+			return errs.Wrap(err, "clear due deltas")
+		}
+		return rebuildDue(ctx, tx)
+	})
+	return len(rs), err
 }

@@ -33,7 +33,6 @@ type Service struct {
 	factsMu sync.Mutex // one refresher at a time: two dashboards never build the same round twice
 	sim     simState
 	opt     optional
-	cache   aggCache
 }
 
 // NewService returns a Service on d.
