@@ -1,0 +1,72 @@
+package msg
+
+// Bulletins, briefs, similar speeches and the dashboard.
+func init() {
+	register(map[string]string{
+		// bulletin.html
+		"bulletin.back":           "← 督导通报",
+		"bulletin.draftOf":        "通报草稿（%v）",
+		"bulletin.subject":        "标题",
+		"bulletin.lead":           "导语",
+		"bulletin.praise":         "表扬",
+		"bulletin.named":          "点名",
+		"bulletin.body":           "通报内容",
+		"bulletin.deleteItem":     "删除此条",
+		"bulletin.save":           "保存修改",
+		"bulletin.publish":        "印发",
+		"bulletin.publishedAt":    "%v 印发",
+		"bulletin.draft":          "草稿",
+		"bulletin.praiseSection":  "一、表扬",
+		"bulletin.namedSection":   "二、点名",
+		"bulletin.acked":          "已确认：%v %v——%v",
+		"bulletin.ackHint":        "整改措施与完成时限",
+		"bulletin.ack":            "确认并反馈",
+		"bulletin.notAcked":       "尚未确认",
+		"bulletin.similarSection": "三、疑似雷同发言",
+		"bulletin.ackSum":         "点名 %v 个单位，已确认 %v 个。",
+		// bulletins.html
+		"report.backToDashboard": "← 例会研判",
+		"bulletin.new":           "生成通报草稿",
+		"bulletin.round":         "轮次",
+		"bulletin.generate":      "从数据生成草稿",
+		"bulletin.generateNote":  "草稿列出表扬单位（按时开展、全员参加、旁听评分高）与点名单位（未开展、逾期、出勤率低、通知未读、整改逾期）及数据，并附疑似雷同发言，审改后印发。",
+		"bulletin.publishedOn":   "已印发 %v",
+		"bulletin.ackShort":      "· 点名 %v 个，已确认 %v 个",
+		"bulletin.none":          "暂无通报。",
+		// brief.html
+		"brief.back":        "← 工作简报",
+		"brief.heading":     "工作简报 第 %v 期",
+		"brief.draftMark":   "（草稿）",
+		"brief.printLayout": "打印版式",
+		"brief.docx":        "下载 Word（.docx）",
+		"brief.subject":     "标题",
+		"brief.issuer":      "编发单位",
+		"brief.body":        "正文（“一、”开头的行为小标题）",
+		"brief.publish":     "印发",
+		// brief_print.html
+		"brief.dateLayout": "2006年1月2日",
+		"brief.printBack":  "← 返回",
+		"brief.printHint":  "· 用浏览器“打印”即得 A4 版式。",
+		"brief.issueNo":    "第 %v 期",
+		// briefs.html
+		"brief.new":       "编发新一期",
+		"brief.from":      "自",
+		"brief.to":        "至",
+		"brief.generate":  "从数据生成草稿",
+		"brief.listTitle": "第 %v 期 · %v",
+		"brief.period":    "%v 至 %v ·",
+		"brief.published": "已印发",
+		"brief.draft":     "草稿",
+		"brief.none":      "暂无简报。",
+		// similar.html
+		"similar.method":    "把发言文本按字切成三字片段，用 MinHash 估计两篇发言的重合程度（Jaccard 相似度）。达到阈值的发言对列在下面，供工作专班核实，不自动认定。",
+		"similar.round":     "轮次",
+		"similar.threshold": "相似度阈值",
+		"similar.current":   "当前阈值 %v",
+		"similar.count":     "共 %v 对。",
+		"similar.score":     "相似度",
+		"similar.kind":      "类型",
+		"similar.left":      "发言甲",
+		"similar.right":     "发言乙",
+	})
+}
