@@ -2,7 +2,10 @@ package contest
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // ProjectScoring says how a project's raw results compare.
@@ -223,4 +226,119 @@ func (t *TeamEvent) Standings() []TeamEventStanding {
 		}
 	}
 	return out
+}
+
+// Label is the Chinese name of a scoring method.
+func (s ProjectScoring) Label() string {
+	switch s {
+	case ScorePoints:
+		return "计分（高者胜）"
+	case ScoreTime:
+		return "计时（用时少者胜）"
+	case ScoreRank:
+		return "名次（裁判判定）"
+	}
+	return string(s)
+}
+
+// Valid reports whether s is a known scoring method.
+func (s ProjectScoring) Valid() bool {
+	return s == ScorePoints || s == ScoreTime || s == ScoreRank
+}
+
+// MaxTime is the longest time a referee may enter (24 hours, in ms).
+const MaxTime = 24 * 3600 * 1000
+
+// ParseValue reads what a referee typed for a project: points as a whole
+// number, a time as seconds ("83.4") or minutes and seconds ("1:23.4"),
+// stored in milliseconds, a place as a whole number from 1. The error is a
+// Chinese sentence for the referee.
+func (s ProjectScoring) ParseValue(in string) (int64, error) {
+	in = strings.TrimSpace(strings.NewReplacer("：", ":", "。", ".", "秒", "", "分", "", "第", "", "名", "").Replace(in))
+	bad := func(m string) (int64, error) { return 0, &Error{Code: "team_event_invalid", Message: m} }
+	switch s {
+	case ScorePoints:
+		n, err := strconv.ParseInt(in, 10, 64)
+		if err != nil || n < 0 || n > 1_000_000 {
+			return bad("成绩须为0至1000000的整数")
+		}
+		return n, nil
+	case ScoreRank:
+		n, err := strconv.ParseInt(in, 10, 64)
+		if err != nil || n < 1 || n > 999 {
+			return bad("名次须为1至999的整数")
+		}
+		return n, nil
+	case ScoreTime:
+		min := int64(0)
+		if m, sec, ok := strings.Cut(in, ":"); ok {
+			n, err := strconv.ParseInt(m, 10, 64)
+			if err != nil || n < 0 || strings.Contains(sec, ":") {
+				return bad("用时格式有误，如 83.4 或 1:23.4")
+			}
+			min, in = n, sec
+		}
+		whole, frac, _ := strings.Cut(in, ".")
+		sec, err := strconv.ParseInt(whole, 10, 64)
+		if err != nil || sec < 0 || (min > 0 && sec >= 60) || len(frac) > 3 || strings.Trim(frac, "0123456789") != "" {
+			return bad("用时格式有误，如 83.4 或 1:23.4（最多精确到毫秒）")
+		}
+		ms, _ := strconv.ParseInt((frac + "000")[:3], 10, 64)
+		v := (min*60+sec)*1000 + ms
+		if v <= 0 || v > MaxTime {
+			return bad("用时须大于0且不超过24小时")
+		}
+		return v, nil
+	}
+	return bad("计分方式无效")
+}
+
+// FormatValue shows a stored value the way ParseValue reads it.
+func (s ProjectScoring) FormatValue(v int64) string {
+	switch s {
+	case ScoreTime:
+		sec, ms := v/1000, v%1000
+		frac := strings.TrimRight(fmt.Sprintf("%03d", ms), "0")
+		if frac != "" {
+			frac = "." + frac
+		}
+		if sec >= 60 {
+			return fmt.Sprintf("%d:%02d%s", sec/60, sec%60, frac)
+		}
+		return fmt.Sprintf("%d%s秒", sec, frac)
+	case ScoreRank:
+		return fmt.Sprintf("第%d名", v)
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// ParsePlacement reads a placement points table ("10,8,6,5"): whole
+// numbers from 0 to 1000, not increasing, at most 50 places.
+func ParsePlacement(in string) ([]int, error) {
+	bad := &Error{Code: "team_event_invalid", Message: "名次分值须为逗号分隔、由高到低的整数，如 10,8,6,5,4,3,2,1"}
+	var out []int
+	for _, f := range strings.FieldsFunc(in, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 || n > 1000 || (len(out) > 0 && n > out[len(out)-1]) {
+			return nil, bad
+		}
+		out = append(out, n)
+	}
+	if len(out) == 0 || len(out) > 50 {
+		return nil, bad
+	}
+	return out, nil
+}
+
+// PlacementText is a project's placement table as the forms show it.
+func (p Project) PlacementText() string {
+	t := p.Placement
+	if t == nil {
+		t = DefaultPlacementPoints
+	}
+	parts := make([]string, len(t))
+	for i, n := range t {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ",")
 }

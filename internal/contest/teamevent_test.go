@@ -112,3 +112,49 @@ func TestTeamEventCountback(t *testing.T) {
 		t.Fatalf("equal teams: %+v", st)
 	}
 }
+
+func TestTeamEventValues(t *testing.T) {
+	for _, c := range []struct {
+		s    ProjectScoring
+		in   string
+		want int64
+		show string
+	}{
+		{ScorePoints, " 12 ", 12, "12"},
+		{ScoreTime, "83.4", 83400, "1:23.4"},
+		{ScoreTime, "1:23.4", 83400, "1:23.4"},
+		{ScoreTime, "1：05", 65000, "1:05"},
+		{ScoreTime, "9.05秒", 9050, "9.05秒"},
+		{ScoreRank, "第2名", 2, "第2名"},
+	} {
+		got, err := c.s.ParseValue(c.in)
+		if err != nil || got != c.want {
+			t.Errorf("%s %q: %d %v, want %d", c.s, c.in, got, err, c.want)
+			continue
+		}
+		if s := c.s.FormatValue(got); s != c.show {
+			t.Errorf("%s %d shown as %q, want %q", c.s, got, s, c.show)
+		}
+	}
+	for _, c := range []struct {
+		s  ProjectScoring
+		in string
+	}{
+		{ScorePoints, "-1"}, {ScorePoints, "1.5"}, {ScorePoints, ""}, {ScoreRank, "0"}, {ScoreTime, "0"},
+		{ScoreTime, "1:75"}, {ScoreTime, "abc"}, {ScoreTime, "1.2345"}, {ScoreTime, "1:2:3"}, {ScoreTime, "100000"},
+	} {
+		if _, err := c.s.ParseValue(c.in); err == nil {
+			t.Errorf("%s %q accepted", c.s, c.in)
+		} else if e, ok := err.(*Error); !ok || e.Message == "" {
+			t.Errorf("%s %q: %v is not a message for the referee", c.s, c.in, err)
+		}
+	}
+	if p, err := ParsePlacement("10，8、6,5"); err != nil || len(p) != 4 || p[3] != 5 {
+		t.Errorf("placement %v %v", p, err)
+	}
+	for _, bad := range []string{"", "5,8", "a", "-1"} {
+		if _, err := ParsePlacement(bad); err == nil {
+			t.Errorf("placement %q accepted", bad)
+		}
+	}
+}
