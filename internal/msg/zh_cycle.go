@@ -267,5 +267,19 @@ func init() {
 		"home.window":      "时间窗口 %v",
 		"home.compliance":  "查看开展情况",
 		"home.unitMembers": "（%v 人）",
+		// handler messages
+		"meeting.planned":    "会议已安排。",
+		"minutes.pageTitle":  "%s“学讲评”活动会议记录",
+		"qr.pageTitle":       "%s · 扫码签到",
+		"rect.ledgerFile":    "整改台账.xlsx",
+		"rect.updated":       "整改状态已更新。",
+		"training.submitted": "培训需求已提交。",
+		"training.updated":   "已更新。",
+		"round.windowRange":  "%s 至 %s",
+		"round.saved":        "已保存活动安排。",
+		"notice.published":   "通知已发布。",
+		"notice.confirmed":   "已确认阅读。",
+		"postpone.submitted": "已提交顺延申请，等待审批。",
+		"postpone.decided":   "已处理。",
 	})
 }

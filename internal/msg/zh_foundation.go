@@ -28,5 +28,14 @@ func init() {
 		// layout.html
 		"app.logo": "学",
 		"nav.main": "主导航",
+		// handler messages
+		"org.created":         "已创建“%s”",
+		"org.deleted":         "已删除“%s”",
+		"org.splitDone":       "已拆分，新建 %d 个党小组。",
+		"roles.granted":       "已授予角色。",
+		"roles.revoked":       "已撤销角色。",
+		"roles.unlocked":      "已解除锁定。",
+		"feedback.replied":    "已答复。",
+		"import.templateFile": "党员名册导入模板.xlsx",
 	})
 }

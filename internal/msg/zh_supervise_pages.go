@@ -153,5 +153,21 @@ func init() {
 		"exemplar.intro": "“学讲评”活动选树的典型：示范会议、优秀发言、案例说法。",
 		"exemplar.feed":  "Atom 订阅",
 		"exemplar.empty": "专栏还没有内容。",
+		// handler messages
+		"standup.saved":             "碰头记录已保存。",
+		"weekly.saved":              "周例会纪要已保存。",
+		"weekly.decisionAdded":      "已增加决定事项。",
+		"weekly.marked":             "已标记办结。",
+		"observe.added":             "已加入观摩计划。",
+		"observe.deleted":           "已从观摩计划中删除。",
+		"sitin.joinedFlash":         "已报名旁听，单位可以看到您将列席。",
+		"sitin.leftFlash":           "已取消旁听报名。",
+		"sitin.evaluated":           "旁听评价已记录，单位可以看到反馈。",
+		"sitin.issueAdded":          "问题已登记，列入该单位整改台账。",
+		"exemplar.selected":         "已选树为典型。",
+		"exemplar.unpublishedFlash": "已从专栏撤下。",
+		"exemplar.publishedFlash":   "已发布到“先锋二七”专栏。",
+		"exemplar.feedTitle":        "先锋%s",
+		"exemplar.feedAuthor":       "%s“学讲评”活动工作专班",
 	})
 }

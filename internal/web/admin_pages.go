@@ -10,6 +10,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
 	"xuejiangping/internal/feedback"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 )
 
@@ -46,7 +47,7 @@ func (s *Server) roleGrantPost(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err := s.auth.Grant(r.Context(), p, uid, auth.Role(r.PostFormValue("role")), oid); err != nil {
 		return err
 	}
-	redirect(w, r, "/roles", "已授予角色。")
+	redirect(w, r, "/roles", msg.T("roles.granted"))
 	return nil
 }
 
@@ -58,7 +59,7 @@ func (s *Server) roleRevokePost(w http.ResponseWriter, r *http.Request, p *auth.
 	if err := s.auth.Revoke(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, "/roles", "已撤销角色。")
+	redirect(w, r, "/roles", msg.T("roles.revoked"))
 	return nil
 }
 
@@ -70,7 +71,7 @@ func (s *Server) userUnlockPost(w http.ResponseWriter, r *http.Request, p *auth.
 	if err := s.auth.Unlock(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, "/roles", "已解除锁定。")
+	redirect(w, r, "/roles", msg.T("roles.unlocked"))
 	return nil
 }
 
@@ -162,7 +163,7 @@ func (s *Server) feedbackPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		pg.Error = errs.As(err).Message
 		return s.render(w, http.StatusBadRequest, "feedback", pg)
 	}
-	redirect(w, r, "/feedback", "已提交，感谢您的意见。")
+	redirect(w, r, "/feedback", msg.T("feedback.sent"))
 	return nil
 }
 
@@ -183,6 +184,6 @@ func (s *Server) feedbackAnswerPost(w http.ResponseWriter, r *http.Request, p *a
 	if err := s.feedback.Answer(r.Context(), p, id, r.PostFormValue("answer")); err != nil {
 		return err
 	}
-	redirect(w, r, "/feedback/all", "已答复。")
+	redirect(w, r, "/feedback/all", msg.T("feedback.replied"))
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
 	"xuejiangping/internal/meeting"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 	"xuejiangping/internal/rectify"
 	"xuejiangping/internal/round"
@@ -153,7 +154,7 @@ func (s *Server) planPost(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		pg := func() error { return s.renderPlan(w, r, p, statusOf(e.Kind), in) }
 		return s.withError(r, e, pg)
 	}
-	redirect(w, r, fmt.Sprintf("/meetings/%d", id), "会议已安排。")
+	redirect(w, r, fmt.Sprintf("/meetings/%d", id), msg.T("meeting.planned"))
 	return nil
 }
 
@@ -255,7 +256,7 @@ func (s *Server) meetingAction(w http.ResponseWriter, r *http.Request, p *auth.P
 		}
 		return s.withError(r, e, func() error { return s.meetingPage(w, r, p) })
 	}
-	redirect(w, r, fmt.Sprintf("/meetings/%d#%s", id, anchor), "已保存。")
+	redirect(w, r, fmt.Sprintf("/meetings/%d#%s", id, anchor), msg.T("common.saved"))
 	return nil
 }
 
@@ -346,7 +347,7 @@ func (s *Server) minutesPage(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		return err
 	}
 	pg := minutesPage{Page: s.page(r, p, "meeting.minutes"), M: m}
-	pg.Title = m.OrgName + "“学讲评”活动会议记录"
+	pg.Title = msg.T("minutes.pageTitle", m.OrgName)
 	return s.render(w, http.StatusOK, "minutes", pg)
 }
 
@@ -380,7 +381,7 @@ func (s *Server) qrPage(w http.ResponseWriter, r *http.Request, p *auth.Principa
 		return errs.Wrap(err, "qr")
 	}
 	pg := qrPage{Page: s.page(r, p, "meeting.qr"), M: m, QR: template.URL(svg), Link: link, Expires: next.In(zone).Format("15:04:05")}
-	pg.Title = m.OrgName + " · 扫码签到"
+	pg.Title = msg.T("qr.pageTitle", m.OrgName)
 	w.Header().Set("Refresh", fmt.Sprint(int(time.Until(next).Seconds())+1))
 	return s.render(w, http.StatusOK, "qr", pg)
 }

@@ -9,6 +9,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/points"
 	"xuejiangping/internal/rectify"
 )
@@ -71,7 +72,7 @@ func (s *Server) ledgerExport(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	sendFile(w, "整改台账.xlsx", b)
+	sendFile(w, msg.T("rect.ledgerFile"), b)
 	return nil
 }
 
@@ -172,7 +173,7 @@ func (s *Server) rectUpdatePost(w http.ResponseWriter, r *http.Request, p *auth.
 		}
 		return s.withError(r, e, func() error { return s.rectPage(w, r, p) })
 	}
-	redirect(w, r, fmt.Sprintf("/rectifications/%d", id), "整改状态已更新。")
+	redirect(w, r, fmt.Sprintf("/rectifications/%d", id), msg.T("rect.updated"))
 	return nil
 }
 
@@ -234,7 +235,7 @@ func (s *Server) trainingPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if _, err := s.rectify.OrderTraining(r.Context(), p, in); err != nil {
 		return err
 	}
-	redirect(w, r, "/training", "培训需求已提交。")
+	redirect(w, r, "/training", msg.T("training.submitted"))
 	return nil
 }
 
@@ -246,7 +247,7 @@ func (s *Server) trainingStatusPost(w http.ResponseWriter, r *http.Request, p *a
 	if err := s.rectify.SetTrainingStatus(r.Context(), p, id, r.PostFormValue("status"), r.PostFormValue("note")); err != nil {
 		return err
 	}
-	redirect(w, r, "/training", "已更新。")
+	redirect(w, r, "/training", msg.T("training.updated"))
 	return nil
 }
 
@@ -281,6 +282,6 @@ func (s *Server) pointsTogglePost(w http.ResponseWriter, r *http.Request, p *aut
 	if err := points.SetEnabled(r.Context(), s.db, p, r.PostFormValue("enabled") == "1"); err != nil {
 		return err
 	}
-	redirect(w, r, "/points", "已保存。")
+	redirect(w, r, "/points", msg.T("common.saved"))
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/round"
 	"xuejiangping/internal/study"
 )
@@ -31,7 +32,7 @@ type roundsPage struct {
 
 func toRow(r round.Round, cur string) roundRow {
 	return roundRow{Key: r.Key(), Label: r.Label(), Due: r.Due.String(),
-		Window: r.FirstDay().String() + " 至 " + r.LastDay().String(), Current: r.Key() == cur}
+		Window: msg.T("round.windowRange", r.FirstDay().String(), r.LastDay().String()), Current: r.Key() == cur}
 }
 
 func (s *Server) roundsPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -59,7 +60,7 @@ func (s *Server) calendarPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err := s.rounds.SetCalendar(r.Context(), p, r.PostFormValue("start"), tol); err != nil {
 		return err
 	}
-	redirect(w, r, "/rounds", "已保存活动安排。")
+	redirect(w, r, "/rounds", msg.T("round.saved"))
 	return nil
 }
 
@@ -190,7 +191,7 @@ func (s *Server) noticeCreatePost(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/notices/%d", id), "通知已发布。")
+	redirect(w, r, fmt.Sprintf("/notices/%d", id), msg.T("notice.published"))
 	return nil
 }
 
@@ -239,7 +240,7 @@ func (s *Server) noticeReadPost(w http.ResponseWriter, r *http.Request, p *auth.
 	if err := s.rounds.MarkRead(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/notices/%d", id), "已确认阅读。")
+	redirect(w, r, fmt.Sprintf("/notices/%d", id), msg.T("notice.confirmed"))
 	return nil
 }
 
@@ -301,7 +302,7 @@ func (s *Server) postponementPost(w http.ResponseWriter, r *http.Request, p *aut
 	if err := s.rounds.RequestPostponement(r.Context(), p, unit, r.PostFormValue("round_key"), r.PostFormValue("reason"), r.PostFormValue("new_date")); err != nil {
 		return err
 	}
-	redirect(w, r, "/postponements", "已提交顺延申请，等待审批。")
+	redirect(w, r, "/postponements", msg.T("postpone.submitted"))
 	return nil
 }
 
@@ -314,6 +315,6 @@ func (s *Server) postponementDecidePost(w http.ResponseWriter, r *http.Request, 
 	if err := s.rounds.DecidePostponement(r.Context(), p, id, approve); err != nil {
 		return err
 	}
-	redirect(w, r, "/postponements", "已处理。")
+	redirect(w, r, "/postponements", msg.T("postpone.decided"))
 	return nil
 }

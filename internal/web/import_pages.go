@@ -26,7 +26,7 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.
 	if err != nil {
 		return errs.Wrap(err, "template")
 	}
-	sendFile(w, "党员名册导入模板.xlsx", b)
+	sendFile(w, msg.T("import.templateFile"), b)
 	return nil
 }
 

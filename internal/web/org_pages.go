@@ -8,6 +8,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 )
 
@@ -143,7 +144,7 @@ func (s *Server) orgCreatePost(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/orgs/%d", o.ID), "已创建“"+o.Name+"”")
+	redirect(w, r, fmt.Sprintf("/orgs/%d", o.ID), msg.T("org.created", o.Name))
 	return nil
 }
 
@@ -174,7 +175,7 @@ func (s *Server) orgUpdatePost(w http.ResponseWriter, r *http.Request, p *auth.P
 	if _, err := s.org.Update(r.Context(), p, id, patch); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/orgs/%d", id), "已保存。")
+	redirect(w, r, fmt.Sprintf("/orgs/%d", id), msg.T("common.saved"))
 	return nil
 }
 
@@ -190,7 +191,7 @@ func (s *Server) orgDeletePost(w http.ResponseWriter, r *http.Request, p *auth.P
 	if err := s.org.Delete(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/orgs/%d", o.ParentID), "已删除“"+o.Name+"”")
+	redirect(w, r, fmt.Sprintf("/orgs/%d", o.ParentID), msg.T("org.deleted", o.Name))
 	return nil
 }
 
@@ -207,7 +208,7 @@ func (s *Server) orgSplitPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/orgs/%d", id), fmt.Sprintf("已拆分，新建 %d 个党小组。", len(created)))
+	redirect(w, r, fmt.Sprintf("/orgs/%d", id), msg.T("org.splitDone", len(created)))
 	return nil
 }
 

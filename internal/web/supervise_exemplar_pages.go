@@ -9,6 +9,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
 	"xuejiangping/internal/meeting"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/supervise"
 )
 
@@ -100,7 +101,7 @@ func (h *superviseHandlers) exemplarPost(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return h.orForm(r, err, func() error { return h.exemplarNewPage(w, r, p) })
 	}
-	redirect(w, r, fmt.Sprintf("/exemplars/%d", id), "已选树为典型。")
+	redirect(w, r, fmt.Sprintf("/exemplars/%d", id), msg.T("exemplar.selected"))
 	return nil
 }
 
@@ -113,9 +114,9 @@ func (h *superviseHandlers) exemplarPublishPost(w http.ResponseWriter, r *http.R
 	if err := h.sv.SetPublished(r.Context(), p, id, publish); err != nil {
 		return err
 	}
-	flash := "已从专栏撤下。"
+	flash := msg.T("exemplar.unpublishedFlash")
 	if publish {
-		flash = "已发布到“先锋二七”专栏。"
+		flash = msg.T("exemplar.publishedFlash")
 	}
 	redirect(w, r, fmt.Sprintf("/exemplars/%d", id), flash)
 	return nil
@@ -139,7 +140,7 @@ func (h *superviseHandlers) feed(w http.ResponseWriter, r *http.Request, _ *auth
 		scheme = "https"
 	}
 	base := scheme + "://" + r.Host
-	meta := supervise.FeedMeta{Title: "先锋" + districtShort(district), Author: district + "“学讲评”活动工作专班",
+	meta := supervise.FeedMeta{Title: msg.T("exemplar.feedTitle", districtShort(district)), Author: msg.T("exemplar.feedAuthor", district),
 		SelfURL: base + r.URL.Path, SiteURL: base + "/exemplars", Updated: updated}
 	b, err := supervise.AtomFeed(meta, items)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 	"xuejiangping/internal/rectify"
 	"xuejiangping/internal/supervise"
@@ -168,7 +169,7 @@ func (h *superviseHandlers) signUpPost(w http.ResponseWriter, r *http.Request, p
 	if r.PostFormValue("back") == "calendar" {
 		back = "/supervise/calendar?" + r.URL.RawQuery
 	}
-	redirect(w, r, back, "已报名旁听，单位可以看到您将列席。")
+	redirect(w, r, back, msg.T("sitin.joinedFlash"))
 	return nil
 }
 
@@ -180,7 +181,7 @@ func (h *superviseHandlers) withdrawPost(w http.ResponseWriter, r *http.Request,
 	if err := h.sv.Withdraw(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/meetings/%d/sitins", id), "已取消旁听报名。")
+	redirect(w, r, fmt.Sprintf("/meetings/%d/sitins", id), msg.T("sitin.leftFlash"))
 	return nil
 }
 
@@ -204,7 +205,7 @@ func (h *superviseHandlers) recordPost(w http.ResponseWriter, r *http.Request, p
 	if _, err := h.sv.Record(r.Context(), p, id, in); err != nil {
 		return h.orForm(r, err, func() error { return h.meetingSitinsPage(w, r, p) })
 	}
-	redirect(w, r, fmt.Sprintf("/meetings/%d/sitins", id), "旁听评价已记录，单位可以看到反馈。")
+	redirect(w, r, fmt.Sprintf("/meetings/%d/sitins", id), msg.T("sitin.evaluated"))
 	return nil
 }
 
@@ -227,6 +228,6 @@ func (h *superviseHandlers) sitinProblemPost(w http.ResponseWriter, r *http.Requ
 		r.SetPathValue("id", strconv.FormatInt(meetingID, 10))
 		return h.orForm(r, err, func() error { return h.meetingSitinsPage(w, r, p) })
 	}
-	redirect(w, r, fmt.Sprintf("/meetings/%d/sitins", meetingID), "问题已登记，列入该单位整改台账。")
+	redirect(w, r, fmt.Sprintf("/meetings/%d/sitins", meetingID), msg.T("sitin.issueAdded"))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 	"xuejiangping/internal/supervise"
 )
@@ -101,7 +102,7 @@ func (h *superviseHandlers) standupPost(w http.ResponseWriter, r *http.Request, 
 	if err := h.sv.SaveStandup(r.Context(), p, r.PostFormValue("day"), r.PostFormValue("body")); err != nil {
 		return h.orForm(r, err, func() error { return h.standupsPage(w, r, p) })
 	}
-	redirect(w, r, "/supervise/standups", "碰头记录已保存。")
+	redirect(w, r, "/supervise/standups", msg.T("standup.saved"))
 	return nil
 }
 
@@ -151,7 +152,7 @@ func (h *superviseHandlers) weeklyPost(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		return h.orForm(r, err, func() error { return h.weekliesPage(w, r, p) })
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/weekly/%d", id), "周例会纪要已保存。")
+	redirect(w, r, fmt.Sprintf("/supervise/weekly/%d", id), msg.T("weekly.saved"))
 	return nil
 }
 
@@ -190,7 +191,7 @@ func (h *superviseHandlers) decisionPost(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return h.orForm(r, err, func() error { return h.weeklyPage(w, r, p) })
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/weekly/%d", id), "已增加决定事项。")
+	redirect(w, r, fmt.Sprintf("/supervise/weekly/%d", id), msg.T("weekly.decisionAdded"))
 	return nil
 }
 
@@ -206,7 +207,7 @@ func (h *superviseHandlers) decisionDonePost(w http.ResponseWriter, r *http.Requ
 	if err := h.sv.CompleteDecision(r.Context(), p, id, r.PostFormValue("note")); err != nil {
 		return err
 	}
-	redirect(w, r, back, "已标记办结。")
+	redirect(w, r, back, msg.T("weekly.marked"))
 	return nil
 }
 
@@ -290,7 +291,7 @@ func (h *superviseHandlers) observationPost(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return h.orForm(r, err, func() error { return h.observationsPage(w, r, p) })
 	}
-	redirect(w, r, "/supervise/observations?month="+month, "已加入观摩计划。")
+	redirect(w, r, "/supervise/observations?month="+month, msg.T("observe.added"))
 	return nil
 }
 
@@ -302,6 +303,6 @@ func (h *superviseHandlers) observationDeletePost(w http.ResponseWriter, r *http
 	if err := h.sv.DeleteObservation(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, "/supervise/observations?month="+r.PostFormValue("month"), "已从观摩计划中删除。")
+	redirect(w, r, "/supervise/observations?month="+r.PostFormValue("month"), msg.T("observe.deleted"))
 	return nil
 }
