@@ -143,6 +143,7 @@ func serve(args []string) error {
 	f.integer(&cfg.MaxFailures, "lockout-failures", 5, "连续登录失败多少次锁定账号")
 	f.duration(&cfg.LockFor, "lockout-duration", 30*time.Minute, "账号锁定时长")
 	f.str(&cfg.MetricsFrom, "metrics-from", "", "允许读取 /metrics 的网段（逗号分隔，如 10.0.0.0/8）；本机总是允许")
+	f.str(&cfg.NATSURL, "nats-url", "", "NATS 地址（如 nats://127.0.0.1:4222）：多台实例共同承载知识竞赛；不填为单实例")
 	var debug bool
 	f.boolean(&debug, "debug", false, "输出每个请求的日志")
 	if err := f.Parse(args); err != nil {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/demo"
 	"xuejiangping/internal/feedback"
+	"xuejiangping/internal/live"
 	"xuejiangping/internal/meeting"
 	"xuejiangping/internal/org"
 	"xuejiangping/internal/rectify"
@@ -48,6 +50,7 @@ type Config struct {
 	MaxFailures  int
 	LockFor      time.Duration
 	MetricsFrom  string    // networks besides loopback that may scrape /metrics, comma-separated CIDRs
+	NATSURL      string    // NATS server shared by several instances serving live contests; "" = one instance
 	Out          io.Writer // where first-start credentials are printed
 	Log          *slog.Logger
 }
@@ -70,6 +73,7 @@ type App struct {
 	DB     *db.DB
 	Auth   *auth.Service
 	Web    *web.Server
+	Live   *live.Manager // live contests; closed on shutdown, releasing this instance's leases
 	server *http.Server
 	ln     net.Listener
 	done   chan error
@@ -106,15 +110,49 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
+	if a.Live, err = openLive(cfg, d); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.Web, err = web.New(web.Config{SecureCookies: cfg.TLSCert != "", IdleTimeout: cfg.IdleTimeout, Version: Version, MetricsFrom: metricsFrom}, web.Deps{
 		DB: d, Auth: a.Auth, Org: org.New(d), Feedback: &feedback.Service{DB: d},
 		Rounds: rounds, Meetings: meetings, Rectify: rectify.NewService(d, meetings, zone()), SignKey: key,
+		Live: a.Live,
 	}, cfg.Log)
 	if err != nil {
+		a.Live.Broker.Close()
 		d.Close()
 		return nil, err
 	}
 	return a, nil
+}
+
+// openLive makes the manager of the live contests: a single instance by
+// default; with a NATS URL, one of several instances behind one address,
+// which share each contest's screens through NATS and hand its commands to
+// the holder of its lease in the database.
+func openLive(cfg Config, d *db.DB) (*live.Manager, error) {
+	m := live.NewManager(live.NewStore(d), cfg.Log)
+	if cfg.NATSURL == "" {
+		return m, nil
+	}
+	name := instanceName()
+	b, err := live.DialNATS(cfg.NATSURL, name, cfg.Log)
+	if err != nil {
+		return nil, err
+	}
+	m.Broker, m.Owner = b, name
+	cfg.Log.Info("live contests shared through NATS", "nats", cfg.NATSURL, "instance", name)
+	return m, nil
+}
+
+// instanceName names this process for contest leases: unique per start, so
+// a restarted instance never mistakes its predecessor's lease for its own.
+func instanceName() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // firstStart fills an empty database: the demo district with --demo, or
@@ -234,6 +272,13 @@ func (a *App) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_ = a.server.Shutdown(ctx)
+	}
+	if a.Live != nil {
+		// The contest screens are hijacked connections that Shutdown does
+		// not wait for: stopping the hubs closes them (they reconnect, to
+		// another instance if there is one) and releases the leases.
+		a.Live.Close()
+		a.Live.Broker.Close()
 	}
 	return a.DB.Close()
 }

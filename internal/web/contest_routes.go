@@ -26,7 +26,7 @@ type contestWeb struct {
 // view and the results are public.
 func (s *Server) registerContest() {
 	store := live.NewStore(s.db)
-	cw := &contestWeb{s: s, store: store, mgr: live.NewManager(store, s.log), log: s.log}
+	cw := &contestWeb{s: s, store: store, mgr: s.contestManager(store), log: s.log}
 
 	s.handle("GET", "/contests", LoggedIn, "", cw.list)
 	s.handle("POST", "/contests", AdminG, "", cw.create)

@@ -13,6 +13,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/feedback"
+	"xuejiangping/internal/live"
 	"xuejiangping/internal/meeting"
 	"xuejiangping/internal/org"
 	"xuejiangping/internal/rectify"
@@ -36,7 +37,8 @@ type Deps struct {
 	Rounds   *round.Service
 	Meetings *meeting.Service
 	Rectify  *rectify.Service
-	SignKey  []byte // the installation's key for rotating sign-in codes
+	SignKey  []byte        // the installation's key for rotating sign-in codes
+	Live     *live.Manager // the live contests; nil: a single-instance one of the server's own
 }
 
 // Server holds the services and the routes.
@@ -50,6 +52,7 @@ type Server struct {
 	meetings *meeting.Service
 	rectify  *rectify.Service
 	signKey  []byte
+	live     *live.Manager
 	log      *slog.Logger
 	mux      *http.ServeMux
 	routes   []Route
@@ -62,7 +65,7 @@ type Server struct {
 // template is missing, so a broken build never starts serving.
 func New(cfg Config, d Deps, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: d.DB, auth: d.Auth, org: d.Org, feedback: d.Feedback, rounds: d.Rounds,
-		meetings: d.Meetings, rectify: d.Rectify, signKey: d.SignKey, log: log, mux: http.NewServeMux()}
+		meetings: d.Meetings, rectify: d.Rectify, signKey: d.SignKey, live: d.Live, log: log, mux: http.NewServeMux()}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
@@ -78,3 +81,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Routes lists every registered route (for the access and OpenAPI tests).
 func (s *Server) Routes() []Route { return s.routes }
+
+// contestManager is the app's manager of live contests (which the app
+// closes on shutdown and which may share contests with other instances), or
+// one of the server's own when none was given (tests).
+func (s *Server) contestManager(store *live.Store) *live.Manager {
+	if s.live != nil {
+		return s.live
+	}
+	return live.NewManager(store, s.log)
+}
