@@ -52,6 +52,17 @@ type cluster struct {
 	unserve func()
 }
 
+// reloadMsg follows the sender's name when the setup of a contest changed
+// on one instance: every instance drops its hub, whose next use rebuilds it
+// from the setup. Otherwise the owner could freeze an outdated config with
+// the first event. (An event batch is a JSON array, never this.)
+var reloadMsg = []byte("\nreload")
+
+// publishReload tells the other instances that the contest's setup changed.
+func publishReload(b Broker, self string, id int64) error {
+	return b.Publish(id, append([]byte(self), reloadMsg...))
+}
+
 // fwdRequest is a forwarded command. The forwarding instance has already
 // authorised it against the screen's identity; instances trust each other.
 type fwdRequest struct {
@@ -73,8 +84,12 @@ func (h *Hub) attach(c *cluster, lastSeq int64) error {
 	h.cl, c.seq = c, lastSeq
 	prefix := []byte(c.self + "\n")
 	unsub, err := c.broker.Subscribe(h.id, func(msg []byte) {
-		if bytes.HasPrefix(msg, prefix) {
+		switch {
+		case bytes.HasPrefix(msg, prefix):
 			return // our own batch, already applied
+		case bytes.HasSuffix(msg, reloadMsg):
+			h.cancel() // the setup changed on another instance
+			return
 		}
 		h.enqueue(func() { h.applyRemote(msg) })
 	})

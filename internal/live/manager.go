@@ -165,7 +165,8 @@ func (m *Manager) renewAll(stop <-chan struct{}) {
 }
 
 // Reload stops a contest's hub so the next use rebuilds it from the setup
-// (called after a setup change; the screens reconnect).
+// (called after a setup change; the screens reconnect). With several
+// instances, the others drop theirs too.
 func (m *Manager) Reload(id int64) {
 	m.mu.Lock()
 	h, ok := m.hubs[id]
@@ -173,6 +174,11 @@ func (m *Manager) Reload(id int64) {
 	m.mu.Unlock()
 	if ok {
 		h.Stop()
+	}
+	if m.Owner != "" {
+		if err := publishReload(m.Broker, m.Owner, id); err != nil {
+			m.Log.Warn("contest reload not sent to the other instances", "contest", id, "err", err)
+		}
 	}
 }
 

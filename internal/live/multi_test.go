@@ -456,3 +456,39 @@ func TestFollowerRepairsLostMessages(t *testing.T) {
 		}
 	})
 }
+
+// A setup change made through one instance reaches the hubs of the others,
+// so the owner never freezes an outdated config with the first event.
+func TestSetupChangeReloadsEveryInstance(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		id := setupMatch(t, d)
+		clk := &fakeClock{t: time.Now()}
+		mk := inprocBrokers()
+		a := startInstance(t, d, "a", mk(t, "a"), clk)
+		b := startInstance(t, secondPool(t, d), "b", mk(t, "b"), clk)
+		hA, _ := a.m.Hub(ctx, id)
+		if _, err := b.m.Hub(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+		if err := NewStore(d).AddTeam(ctx, audit.System, id, TeamInput{Name: "三队", Unit: "三支部"}); err != nil {
+			t.Fatal(err)
+		}
+		b.m.Reload(id) // the setup page ran on b
+		select {
+		case <-hA.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatal("a's hub kept the old setup")
+		}
+		hA, err := a.m.Hub(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, hA, contest.Command{Type: contest.CmdStart})
+		c, _ := NewStore(d).Get(ctx, id)
+		cfg, err := c.MatchConfig()
+		if err != nil || len(cfg.Teams) != 3 {
+			t.Fatalf("frozen config has %d teams (%v), want 3", len(cfg.Teams), err)
+		}
+	})
+}
