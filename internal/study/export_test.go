@@ -7,3 +7,11 @@ func SetSearchCap(n int) func() {
 	searchCap, phraseCap = n, n
 	return func() { searchCap, phraseCap = old, oldPh }
 }
+
+// SetCountScan lowers how many candidates a phrase search checks to count
+// its total; call the returned function to restore it.
+func SetCountScan(n int) func() {
+	old := countScan
+	countScan = n
+	return func() { countScan = old }
+}

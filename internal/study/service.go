@@ -182,10 +182,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in In
 			return err
 		}
 		if old.Title != in.Title || old.Body != in.Body {
-			if _, err := tx.Exec(ctx, `DELETE FROM material_terms WHERE material_id = ?`, id); err != nil {
-				return errs.Wrap(err, "material terms")
-			}
-			if err := writeTerms(ctx, tx, id, in.Title, in.Body); err != nil {
+			if err := rewriteTerms(ctx, tx, id, in.Title, in.Body); err != nil {
 				return err
 			}
 		}
@@ -202,39 +199,6 @@ func writeTags(ctx context.Context, tx *db.Tx, id int64, tags []string) error {
 		}
 	}
 	return nil
-}
-
-// termBatch rows go in one INSERT: far fewer round trips than one per
-// bigram, well under either engine's parameter limit.
-const termBatch = 250
-
-// writeTerms indexes a material's title and body.
-func writeTerms(ctx context.Context, tx *db.Tx, id int64, title, body string) error {
-	terms := indexTerms(title, body)
-	args := make([]any, 0, termBatch*4)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		q := `INSERT INTO material_terms (term, material_id, hits, in_title) VALUES ` +
-			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?),", len(args)/4), ",")
-		_, err := tx.Exec(ctx, q, args...)
-		args = args[:0]
-		return errs.Wrap(err, "material terms")
-	}
-	for t, c := range terms {
-		in := 0
-		if c.InTitle {
-			in = 1
-		}
-		args = append(args, t, id, c.Hits, in)
-		if len(args) == termBatch*4 {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-	}
-	return flush()
 }
 
 const materialCols = `m.id, m.title, m.source, m.published_on, m.category, m.body, COALESCE(m.org_id, 0), COALESCE(o.name, ''), COALESCE(o.path, ''), m.updated_at`

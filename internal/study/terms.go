@@ -2,6 +2,7 @@ package study
 
 import (
 	"slices"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -106,6 +107,7 @@ type parsedQuery struct {
 	phrases    []string
 	phraseKeys [][]int64
 	needed     map[int64]bool // keys of one- and two-rune segments
+	segments   int            // how many segments the query has
 }
 
 func (q parsedQuery) empty() bool { return len(q.keys) == 0 }
@@ -123,6 +125,7 @@ func parseQuery(s string) parsedQuery {
 		}
 	}
 	for _, seg := range segments(s) {
+		q.segments++
 		switch len(seg) {
 		case 1:
 			add(unigram(seg[0]))
@@ -141,4 +144,33 @@ func parseQuery(s string) parsedQuery {
 		}
 	}
 	return q
+}
+
+// holdsAll reports whether every (folded) phrase occurs in the title or
+// the body, compared as the index compares: case and width folded.
+func holdsAll(title, body string, phrases []string) bool {
+	var ft, fb string // folded texts, made when first needed
+	for _, ph := range phrases {
+		if strings.Contains(title, ph) || strings.Contains(body, ph) {
+			continue
+		}
+		if !foldable(ph) {
+			return false
+		}
+		if ft == "" && fb == "" {
+			ft, fb = strings.Map(fold, title), strings.Map(fold, body)
+		}
+		if !strings.Contains(ft, ph) && !strings.Contains(fb, ph) {
+			return false
+		}
+	}
+	return true
+}
+
+// foldable reports whether some other rune folds into one of the
+// phrase's: an ASCII one (its full-width form) or a lower-case letter
+// (its upper case). Chinese characters fold only into themselves, so a
+// Chinese phrase is found by a plain substring search.
+func foldable(ph string) bool {
+	return strings.ContainsFunc(ph, func(r rune) bool { return r < utf8.RuneSelf || unicode.ToUpper(r) != r })
 }
