@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"xuejiangping/internal/app"
@@ -51,8 +52,21 @@ func loadtestCmd(args []string) error {
 	f.integer(&sh.Compulsory, "compulsory", sh.Compulsory, "必答题数")
 	f.integer(&sh.Buzzer, "buzzer", sh.Buzzer, "抢答题数")
 	f.integer(&sh.Risk, "risk", sh.Risk, "风险题数")
+	var profile string
+	f.str(&profile, "cpuprofile", "", "把压测程序自身的 CPU 剖析写入此文件（看客户端占了多少 CPU）")
 	if err := f.Parse(args[1:]); err != nil {
 		return err
+	}
+	if profile != "" {
+		pf, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -23,7 +22,7 @@ const (
 	writeTimeout = 10 * time.Second // a write stuck this long means the screen is gone
 	idlePing     = 20 * time.Second // ping a quiet connection so proxies keep it and dead peers are found
 	probeEvery   = 15 * time.Second // device delay measurement for buzzers
-	directBuffer = 64
+	directBuffer = 32
 )
 
 // Identity is who a connection speaks for, established by the web layer
@@ -150,6 +149,13 @@ type conn struct {
 	gone   chan struct{}
 	log    *slog.Logger
 
+	// stuck closes the connection when a write has not finished within
+	// writeTimeout: the screen is gone. One timer per connection, re-armed
+	// per write, rather than a context with a deadline per frame: with ten
+	// thousand screens those allocations were an eighth of the server's CPU.
+	stuck *time.Timer
+
+	// Buzzers only (nil for other screens, which are never probed).
 	probeSent map[int64]time.Time
 	probeN    int64
 	lastDelay time.Duration
@@ -175,7 +181,13 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, id Identity, since in
 	}
 	ws.SetReadLimit(readLimit)
 	c := &conn{ws: ws, hub: h, id: id, sub: NewSub(id.Role), direct: make(chan []byte, directBuffer),
-		gone: make(chan struct{}), log: log, probeSent: map[int64]time.Time{}, probes: make(chan probeResult, 8)}
+		gone: make(chan struct{}), log: log}
+	if c.probed() {
+		c.probeSent, c.probes = map[int64]time.Time{}, make(chan probeResult, 8)
+	}
+	c.stuck = time.AfterFunc(writeTimeout, func() { ws.CloseNow() })
+	c.stuck.Stop()
+	defer c.stuck.Stop()
 	c.sub.Team, c.sub.Judge, c.sub.Member = id.Team, id.Judge, id.Member
 	hello, err := h.Subscribe(c.sub, since)
 	if err != nil {
@@ -198,15 +210,24 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, id Identity, since in
 	return nil
 }
 
+// probed reports whether the server measures this connection's delay: a
+// team's buzzer device.
+func (c *conn) probed() bool { return c.id.Role == contest.RoleTeam && c.id.Device != "" }
+
+// reader reads client messages. Screens rarely send anything, so a
+// message's buffer is allocated when it arrives rather than kept per
+// connection.
 func (c *conn) reader(ctx context.Context) {
-	buf := make([]byte, MaxMessage+1)
 	for {
 		_, rd, err := c.ws.Reader(ctx)
 		if err != nil {
 			return
 		}
-		n, err := io.ReadFull(rd, buf)
-		if err == nil {
+		b, err := io.ReadAll(io.LimitReader(rd, MaxMessage+1))
+		if err != nil {
+			return
+		}
+		if len(b) > MaxMessage {
 			// Longer than MaxMessage: drain the rest, refuse, stay connected.
 			if _, err := io.Copy(io.Discard, rd); err != nil {
 				return
@@ -214,10 +235,7 @@ func (c *conn) reader(ctx context.Context) {
 			c.sendDirect(errFrame(0, errs.E(errs.Invalid, "message_too_large", "消息过长，已忽略")))
 			continue
 		}
-		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-			return
-		}
-		c.handle(buf[:n])
+		c.handle(b)
 	}
 }
 
@@ -267,63 +285,79 @@ func (c *conn) sendDirect(b []byte) {
 	}
 }
 
-func (c *conn) write(ctx context.Context, b []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
-	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageText, b)
+// write sends one frame. The context passed to the library has no
+// deadline, so it sets up no timer of its own; c.stuck bounds the write.
+func (c *conn) write(b []byte) error {
+	c.stuck.Reset(writeTimeout)
+	err := c.ws.Write(context.Background(), websocket.MessageText, b)
+	c.stuck.Stop()
+	return err
 }
 
 func (c *conn) writer(ctx context.Context, hello []byte) {
-	if err := c.write(ctx, hello); err != nil {
+	if err := c.write(hello); err != nil {
 		return
 	}
-	idle := time.NewTimer(idlePing)
+	// A quiet connection is pinged at most every idlePing, checked by a
+	// ticker rather than a timer reset per frame.
+	idle := time.NewTicker(idlePing)
 	defer idle.Stop()
+	wrote := false
 	var probe <-chan time.Time
-	if c.id.Role == contest.RoleTeam && c.id.Device != "" {
+	if c.probed() {
 		t := time.NewTicker(probeEvery)
 		defer t.Stop()
 		probe = t.C
-		c.sendProbe(ctx) // measure at once: the device check needs it
+		c.sendProbe() // measure at once: the device check needs it
 	}
+	frames := c.sub.Frames()
 	for {
 		var b []byte
 		select {
-		case <-ctx.Done():
-			c.ws.Close(websocket.StatusNormalClosure, "")
-			return
-		case <-c.sub.Dropped():
-			// The client reconnects and resumes from its last seq.
-			c.ws.Close(websocket.StatusTryAgainLater, c.sub.Reason())
-			return
-		case b = <-c.sub.Frames():
-		case b = <-c.direct:
-		case <-idle.C:
-			pctx, cancel := context.WithTimeout(ctx, writeTimeout)
-			err := c.ws.Ping(pctx)
-			cancel()
-			if err != nil {
-				c.ws.CloseNow()
+		case b = <-frames:
+			// While the hall's frames queue up, write them without the
+			// full select below.
+		default:
+			select {
+			case <-ctx.Done():
+				c.ws.Close(websocket.StatusNormalClosure, "")
 				return
+			case <-c.sub.Dropped():
+				// The client reconnects and resumes from its last seq.
+				c.ws.Close(websocket.StatusTryAgainLater, c.sub.Reason())
+				return
+			case b = <-frames:
+			case b = <-c.direct:
+			case <-idle.C:
+				if wrote {
+					wrote = false
+					continue
+				}
+				pctx, cancel := context.WithTimeout(ctx, writeTimeout)
+				err := c.ws.Ping(pctx)
+				cancel()
+				if err != nil {
+					c.ws.CloseNow()
+					return
+				}
+				continue
+			case <-probe:
+				c.sendProbe()
+				continue
+			case p := <-c.probes:
+				c.probeDone(p)
+				continue
 			}
-			idle.Reset(idlePing)
-			continue
-		case <-probe:
-			c.sendProbe(ctx)
-			continue
-		case p := <-c.probes:
-			c.probeDone(p)
-			continue
 		}
-		if err := c.write(ctx, b); err != nil {
+		if err := c.write(b); err != nil {
 			c.ws.CloseNow()
 			return
 		}
-		idle.Reset(idlePing)
+		wrote = true
 	}
 }
 
-func (c *conn) sendProbe(ctx context.Context) {
+func (c *conn) sendProbe() {
 	c.probeN++
 	c.probeSent[c.probeN] = time.Now()
 	if len(c.probeSent) > 8 {
@@ -333,7 +367,7 @@ func (c *conn) sendProbe(ctx context.Context) {
 			}
 		}
 	}
-	_ = c.write(ctx, encode(outFrame{Type: "probe", N: c.probeN}))
+	_ = c.write(encode(outFrame{Type: "probe", N: c.probeN}))
 }
 
 // probeDone turns an echoed probe into the device's one-way delay (half the

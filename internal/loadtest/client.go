@@ -46,6 +46,8 @@ type client struct {
 	closed  bool
 
 	last    atomic.Int64 // highest seq received in order
+	frames  atomic.Int64 // frames and bytes read, for the frame size
+	bytes   atomic.Int64
 	started atomic.Bool  // first hello received
 
 	// Active clients (host, judges, teams) decode everything.
@@ -250,6 +252,8 @@ func (c *client) readLoop(ctx context.Context, conn *websocket.Conn, buf *bytes.
 			return err
 		}
 		at := c.r.clock()
+		c.frames.Add(1)
+		c.bytes.Add(int64(len(b)))
 		// The hall's screens only need the seq, which the server writes
 		// first: reading it without decoding the state keeps 10,000 screens
 		// in one process cheap enough not to slow the server they measure.

@@ -558,6 +558,8 @@ func (r *runner) finish(rep *Report) {
 			}
 		}
 		rep.Reconnects += c.reconns
+		rep.Frames += c.frames.Load()
+		rep.Bytes += c.bytes.Load()
 		rep.Duplicates += c.dups
 		c.mu.Unlock()
 	}

@@ -37,6 +37,8 @@ type Report struct {
 	Duplicates int
 	Reconnects int
 	Steps      int
+	Frames     int64 // frames all clients read, and their bytes
+	Bytes      int64
 	LateSteps  int // steps that had not reached every screen within Wait
 	Wait       time.Duration
 	Notes      map[string]int
@@ -74,6 +76,9 @@ func (r Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "每块屏幕更新（指令发出→各屏收到）    %s   预算 p99 ≤ %s：%s\n", r.Screen, Budgets.ScreenP99, ok(r.Screen.N > 0 && r.Screen.P99 <= Budgets.ScreenP99))
 	fmt.Fprintf(w, "  全部事件（服务器事件时间→各屏收到）%s（时钟换算误差 ≤ %s）\n", r.ScreenFromServer, r.ClockRTT.Round(time.Microsecond))
 	fmt.Fprintf(w, "丢失消息 %d（重复 %d）   预算 0：%s\n", r.Lost, r.Duplicates, ok(r.Lost == 0))
+	if r.Frames > 0 {
+		fmt.Fprintf(w, "客户端共收到 %d 帧，平均每帧 %d 字节\n", r.Frames, r.Bytes/r.Frames)
+	}
 	fmt.Fprintf(w, "重连 %d 次；%d 步在 %s 内未到达所有屏幕\n", r.Reconnects, r.LateSteps, r.Wait)
 	if len(r.Notes) > 0 {
 		keys := make([]string, 0, len(r.Notes))
