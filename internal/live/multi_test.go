@@ -24,6 +24,7 @@ import (
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/db/dbtest"
+	"xuejiangping/internal/errs"
 )
 
 // Several instances of the server in one test process: each has its own
@@ -489,6 +490,100 @@ func TestSetupChangeReloadsEveryInstance(t *testing.T) {
 		cfg, err := c.MatchConfig()
 		if err != nil || len(cfg.Teams) != 3 {
 			t.Fatalf("frozen config has %d teams (%v), want 3", len(cfg.Teams), err)
+		}
+	})
+}
+
+// quizForFour creates an online quiz of one choice question and four
+// members; it returns the contest id and the member keys.
+func quizForFour(t *testing.T, d *db.DB) (int64, []string) {
+	t.Helper()
+	ctx := context.Background()
+	s := NewStore(d)
+	id, err := s.Create(ctx, audit.System, NewContest{Title: "多实例竞答", Kind: "quiz", Stage: "final"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetQuizAnswerTime(ctx, audit.System, id, 60000); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddQuestion(ctx, audit.System, id, QuestionInput{Text: "“学讲评”中的“讲”指什么？", Options: "讲党课\n讲故事", Answer: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	err = d.InTx(ctx, func(tx *db.Tx) error {
+		org, err := tx.Insert(ctx, `INSERT INTO orgs (name, kind, created_at) VALUES ('多实例支部', 'branch', ?)`, tx.Now)
+		if err != nil {
+			return err
+		}
+		for i := range 4 {
+			m, err := tx.Insert(ctx, `INSERT INTO members (org_id, name, created_at, updated_at) VALUES (?, ?, ?, ?)`, org, fmt.Sprintf("党员%d", i), tx.Now, tx.Now)
+			if err != nil {
+				return err
+			}
+			keys = append(keys, MemberKey(m))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, keys
+}
+
+// answersOn reads the answer count a new screen of h is shown.
+func answersOn(t *testing.T, h *Hub) int {
+	t.Helper()
+	b, err := h.Subscribe(NewSub(contest.RoleAudience), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hello struct {
+		Snap contest.QuizSnapshot `json:"snap"`
+	}
+	if err := json.Unmarshal(b, &hello); err != nil {
+		t.Fatal(err)
+	}
+	return hello.Snap.Answers
+}
+
+// An online quiz on two instances: answers given on the follower count
+// once, both instances show them, and after the owner dies the survivor
+// keeps every answer, still refuses a second one, and takes new ones.
+func TestQuizOnTwoInstances(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		id, keys := quizForFour(t, d)
+		clk := &fakeClock{t: time.Now()}
+		mk := inprocBrokers()
+		a := startInstance(t, d, "a", mk(t, "a"), clk)
+		b := startInstance(t, secondPool(t, d), "b", mk(t, "b"), clk)
+		hA, _ := a.m.Hub(ctx, id)
+		hB, err := b.m.Hub(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := do(t, hB, contest.Command{Type: contest.CmdQuizOpen})[0].Token
+		clk.Add(time.Second)
+		for _, k := range keys[:3] {
+			do(t, hB, contest.Command{Type: contest.CmdQuizAnswer, Member: k, Token: tok, Choice: "A"})
+		}
+		waitUntil(t, "three answers on both instances", func() bool { return answersOn(t, hA) == 3 && answersOn(t, hB) == 3 })
+
+		a.kill()
+		clk.Add(testLeaseTTL + 100*time.Millisecond)
+		waitUntil(t, "b to take over", hB.Owning)
+		if n := answersOn(t, hB); n != 3 {
+			t.Fatalf("after takeover b shows %d answers, want 3", n)
+		}
+		_, err = hB.Do(ctx, contest.Command{Type: contest.CmdQuizAnswer, Member: keys[0], Token: tok, Choice: "B"})
+		if code := errs.As(err).Code; code != "quiz_already_answered" {
+			t.Fatalf("second answer after takeover: %v, want quiz_already_answered", err)
+		}
+		do(t, hB, contest.Command{Type: contest.CmdQuizAnswer, Member: keys[3], Token: tok, Choice: "B"})
+		var n int
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM contest_quiz_answers WHERE contest_id = ?`, id).Scan(&n); err != nil || n != 4 {
+			t.Fatalf("%d answer rows (%v), want 4", n, err)
 		}
 	})
 }
