@@ -1,8 +1,9 @@
 // Package points is recognition, not surveillance. Points are off unless
 // the admin turns them on; they are derived from what a member actually
-// did — a speech given, reviews written, a rectification verified — never
-// from logins, clicks or time on a page; a member sees only their own, and
-// no ranking of individuals exists. Units are compared by outcomes.
+// did — a speech given, reviews written, a rectification verified,
+// practice questions answered right — never from logins, clicks or time on
+// a page; a member sees only their own, and no ranking of individuals
+// exists. Units are compared by outcomes.
 package points
 
 import (
@@ -14,6 +15,8 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/quiz"
+	"xuejiangping/internal/round"
 	"xuejiangping/internal/settings"
 )
 
@@ -23,6 +26,8 @@ const (
 	PerCase          = 1 // on top of the speech, for a worked case (案例说法)
 	PerReview        = 1 // per self or peer review written
 	PerRectification = 3 // per rectification of one's own verified by the secretary
+	PerPractice      = 1 // per practice question answered right, …
+	PracticePerRound = 3 // … counting at most this many in a round: practice is welcome, never a quota, nor worth more than speaking
 )
 
 // Line is one source of a member's points.
@@ -80,17 +85,43 @@ func For(ctx context.Context, d *db.DB, memberID int64) (Mine, error) {
 	if err != nil {
 		return m, errs.Wrap(err, "points")
 	}
+	practice, err := practiceCounted(ctx, d, memberID)
+	if err != nil {
+		return m, err
+	}
 	for _, l := range []Line{
 		{"在会上发言", speeches, PerSpeech, 0},
 		{"以案例说法", cases, PerCase, 0},
 		{"撰写自评、互评", reviews, PerReview, 0},
 		{"本人整改通过验收", rects, PerRectification, 0},
+		{fmt.Sprintf("练习答对（每轮至多计 %d 题）", PracticePerRound), practice, PerPractice, 0},
 	} {
 		l.Points = l.Count * l.Each
 		m.Total += l.Points
 		m.Lines = append(m.Lines, l)
 	}
 	return m, nil
+}
+
+// practiceCounted is how many of a member's right practice answers count:
+// at most PracticePerRound in each round (the round an answer's date falls
+// in), so that practising more than that earns nothing more.
+func practiceCounted(ctx context.Context, d *db.DB, memberID int64) (int, error) {
+	times, err := quiz.CorrectPracticeAt(ctx, d, memberID)
+	if err != nil {
+		return 0, err
+	}
+	cal := round.DefaultCalendar(round.Date{})
+	perRound := map[string]int{}
+	n := 0
+	for _, t := range times {
+		k := round.RoundAt(cal, t).Key()
+		if perRound[k] < PracticePerRound {
+			perRound[k]++
+			n++
+		}
+	}
+	return n, nil
 }
 
 // UnitOutcome compares units by outcomes, never by activity: rounds whose

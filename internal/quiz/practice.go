@@ -554,10 +554,22 @@ func (s *Service) WrongBookOf(ctx context.Context, p *auth.Principal) ([]WrongIt
 	return out, nil
 }
 
-// PracticeCount is how many practice answers a member got right: the line
-// points may count when the admin turns points on.
-func PracticeCount(ctx context.Context, q db.Querier, memberID int64) (int, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM practice_answers WHERE member_id = ? AND correct`, memberID).Scan(&n)
-	return n, errs.Wrap(err, "practice count")
+// CorrectPracticeAt lists when a member answered practice questions
+// right, oldest first: points count them per round, capped. Only the
+// moment of each answer is kept; nothing measures how long practice took.
+func CorrectPracticeAt(ctx context.Context, q db.Querier, memberID int64) ([]time.Time, error) {
+	rows, err := q.Query(ctx, `SELECT answered_at FROM practice_answers WHERE member_id = ? AND correct ORDER BY answered_at`, memberID)
+	if err != nil {
+		return nil, errs.Wrap(err, "practice answers")
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var at any
+		if err := rows.Scan(&at); err != nil {
+			return nil, errs.Wrap(err, "practice answers")
+		}
+		out = append(out, asTime(at))
+	}
+	return out, errs.Wrap(rows.Err(), "practice answers")
 }
