@@ -71,6 +71,27 @@ func contestAccess(h *harness, tokens map[string]string, f accessFixtures) map[s
 	if err := h.app.DB.QueryRow(ctx, `SELECT MAX(id) FROM contest_questions WHERE contest_id = ?`, d).Scan(&qid); err != nil {
 		t.Fatal(err)
 	}
+	// A team event with two teams, zhuanban as its referee and tmpuser as a
+	// referee to remove.
+	r := h.do("POST", "/teamevents", admin, form("name", "访问测试拓展"))
+	var te int64
+	if _, err := fmt.Sscanf(r.Header.Get("Location"), "/teamevents/%d", &te); err != nil {
+		t.Fatalf("create team event: %s", r)
+	}
+	for _, step := range []struct {
+		path string
+		body url.Values
+	}{
+		{"/teams", form("name", "甲队", "unit", "甲")},
+		{"/teams", form("name", "乙队", "unit", "乙")},
+		{"/teams", form("name", "待删队")},
+		{"/referees", form("username", "zhuanban")},
+		{"/referees", form("username", "tmpuser")},
+	} {
+		if r := h.do("POST", fmt.Sprintf("/teamevents/%d%s", te, step.path), admin, step.body); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("team event %s: %s", step.path, r)
+		}
+	}
 	p := fmt.Sprintf
 	const staffA = "admin zhuanban"
 	return map[string][]accessCase{
@@ -90,6 +111,8 @@ func contestAccess(h *harness, tokens map[string]string, f accessFixtures) map[s
 		"POST /contests/{id}/questions/import":          {{path: p("/contests/%d/questions/import", a), body: form("segment", "1", "from", "1", "count", "2"), allow: "admin"}},
 		"POST /contests/{id}/questions/{qid}/delete":    {{path: p("/contests/%d/questions/%d/delete", d, qid), body: form(), allow: "admin"}},
 		"POST /contests/{id}/rules":                     {{path: p("/contests/%d/rules", a), body: form("answer_s", "3", "judge_rule", "majority", "tie_rule", "first", "tie_window_ms", "30"), allow: "admin"}},
+		"POST /contests/{id}/questions/draw":            {{path: p("/contests/%d/questions/draw", a), body: form("segment", "1", "count", "1"), allow: "admin"}},
+		"POST /contests/{id}/quizrules":                 {{path: p("/contests/%d/quizrules", q), body: form("answer_s", "20"), allow: "admin"}},
 		"GET /contests/{id}/host":                       {{path: p("/contests/%d/host", a), allow: "admin"}},
 		"GET /contests/{id}/judge":                      {{path: p("/contests/%d/judge", a), allow: "zhuanban"}},
 		"GET /contests/{id}/buzzer":                     {{path: p("/contests/%d/buzzer?code=%s", a, code), allow: "*"}, {path: p("/contests/%d/buzzer", a), allow: "*"}},
@@ -104,6 +127,21 @@ func contestAccess(h *harness, tokens map[string]string, f accessFixtures) map[s
 		"GET /api/v1/contests":                {{path: "/api/v1/contests", allow: "+"}},
 		"GET /api/v1/contests/{id}/state":     {{path: p("/api/v1/contests/%d/state", d), allow: "admin zhuanban shuji"}},
 		"POST /api/v1/contests/{id}/commands": {{path: p("/api/v1/contests/%d/commands", d), body: `{"type":"check_devices"}`, allow: "admin"}},
+
+		"POST /teamevents":                            {{path: "/teamevents", body: form("name", "拓展{role}"), allow: "admin"}},
+		"GET /teamevents/{id}":                        {{path: p("/teamevents/%d", te), allow: staffA}},
+		"POST /teamevents/{id}/teams":                 {{path: p("/teamevents/%d/teams", te), body: form("name", "队{role}"), allow: "admin"}},
+		"POST /teamevents/{id}/teams/{key}/delete":    {{path: p("/teamevents/%d/teams/t3/delete", te), body: form(), allow: "admin"}},
+		"POST /teamevents/{id}/projects":              {{path: p("/teamevents/%d/projects", te), body: form("name", "项目{role}", "scoring", "points"), allow: "admin"}},
+		"POST /teamevents/{id}/projects/{key}/delete": {{path: p("/teamevents/%d/projects/kart/delete", te), body: form(), allow: "admin"}},
+		"POST /teamevents/{id}/referees":              {{path: p("/teamevents/%d/referees", te), body: form("username", "{role}"), allow: "admin"}},
+		"POST /teamevents/{id}/referees/{uid}/delete": {{path: p("/teamevents/%d/referees/%d/delete", te, f.TmpUser), body: form(), allow: "admin"}},
+		"GET /teamevents/{id}/enter":                  {{path: p("/teamevents/%d/enter?project=grenade", te), allow: staffA}},
+		"POST /teamevents/{id}/results":               {{path: p("/teamevents/%d/results", te), body: form("project", "grenade", "team", "t1", "value", "5"), allow: staffA}},
+		"GET /teamevents/{id}/standings":              {{path: p("/teamevents/%d/standings", te), allow: "*"}},
+		"GET /teamevents/{id}/screen":                 {{path: p("/teamevents/%d/screen", te), allow: "*"}},
+		"GET /api/v1/teamevents/{id}/standings":       {{path: p("/api/v1/teamevents/%d/standings", te), allow: "+"}},
+		"POST /api/v1/teamevents/{id}/results":        {{path: p("/api/v1/teamevents/%d/results", te), body: `{"project":"tower","team":"t2","value":"1:05.3"}`, allow: staffA}},
 	}
 }
 

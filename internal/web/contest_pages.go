@@ -3,14 +3,18 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/errs"
 	"xuejiangping/internal/live"
+	"xuejiangping/internal/msg"
+	"xuejiangping/internal/quiz"
 )
 
 // access is what a user may do in one contest.
@@ -94,6 +98,15 @@ func (cw *contestWeb) create(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err != nil {
 		return err
 	}
+	if r.FormValue("kind") == "quiz" {
+		// A match's 3 seconds is far too short to read a question on a
+		// phone and tap an answer.
+		if err := cw.store.SetQuizAnswerTime(r.Context(), p.Actor(), id, int(contest.DefaultQuizAnswerTime/time.Millisecond)); err != nil {
+			return err
+		}
+		redirect(w, r, fmt.Sprintf("/contests/%d", id), msg.T("contest.quiz.created"))
+		return nil
+	}
 	redirect(w, r, fmt.Sprintf("/contests/%d", id), "比赛已创建，请设置参赛队、评委和题目")
 	return nil
 }
@@ -101,7 +114,7 @@ func (cw *contestWeb) create(w http.ResponseWriter, r *http.Request, p *auth.Pri
 type teamView struct {
 	live.Team
 	JoinURL string
-	QR      string
+	QR      template.URL // a data: URL, which the template would otherwise refuse
 }
 
 type contestSetupPage struct {
@@ -114,6 +127,17 @@ type contestSetupPage struct {
 	BySeg    map[int][]live.QuestionRow
 	Problem  string // why the match cannot start yet
 	MustKnow int
+	Bank     bankChoices
+	PlayURL  string // quiz: where members answer
+	PlayQR   template.URL
+}
+
+// bankChoices is what the "draw from the bank" form offers: sets, tags with
+// their counts, and the types the contest can use.
+type bankChoices struct {
+	Sets  []quiz.Set
+	Tags  []quiz.TagCount
+	Types []quiz.Type
 }
 
 func (cw *contestWeb) setup(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -126,7 +150,8 @@ func (cw *contestWeb) setup(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	for _, t := range c.Teams {
 		tv := teamView{Team: t, JoinURL: joinURL(r, c.ID, t.JoinCode)}
 		if a.manage {
-			tv.QR, _ = qrSVG(tv.JoinURL)
+			qr, _ := qrSVG(tv.JoinURL)
+			tv.QR = template.URL(qr)
 		}
 		pg.Teams = append(pg.Teams, tv)
 	}
@@ -147,7 +172,17 @@ func (cw *contestWeb) setup(w http.ResponseWriter, r *http.Request, p *auth.Prin
 			}
 		}
 	} else if len(c.Questions) == 0 {
-		pg.Problem = "请添加选择题"
+		pg.Problem = msg.T("contest.quiz.noQuestions")
+	}
+	if a.manage && !c.Frozen() {
+		if pg.Bank, err = cw.bankChoices(r, c.Kind); err != nil {
+			return err
+		}
+	}
+	if c.Kind == "quiz" {
+		pg.PlayURL = fmt.Sprintf("%s/contests/%d/play", baseURL(r), c.ID)
+		qr, _ := qrSVG(pg.PlayURL)
+		pg.PlayQR = template.URL(qr)
 	}
 	if !a.manage {
 		// Judges see the setup but not the join codes.
@@ -169,12 +204,9 @@ func errMessage(err error) string {
 // host the admin reached the server by, which is the one phones in the hall
 // can reach too.
 func joinURL(r *http.Request, id int64, code string) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return fmt.Sprintf("%s://%s/contests/%d/buzzer?code=%s", scheme, r.Host, id, code)
+	return fmt.Sprintf("%s/contests/%d/buzzer?code=%s", baseURL(r), id, code)
 }
+
 
 // setupAction runs a setup change for the admin or host and goes back to
 // the setup page; the live hub is reloaded so screens see the new setup.
@@ -278,6 +310,59 @@ func (cw *contestWeb) importQuestions(w http.ResponseWriter, r *http.Request, p 
 	}
 	return cw.setupAction(w, r, p, "已从应知应会题库导入题目", func(c live.Contest) error {
 		return cw.store.ImportMustKnow(r.Context(), p.Actor(), c.ID, seg, from-1, n)
+	})
+}
+
+func (cw *contestWeb) bankChoices(r *http.Request, kind string) (bankChoices, error) {
+	svc := quiz.NewService(cw.s.db)
+	var b bankChoices
+	var err error
+	if b.Sets, err = svc.Sets(r.Context()); err != nil {
+		return b, err
+	}
+	if b.Tags, err = svc.Tags(r.Context()); err != nil {
+		return b, err
+	}
+	b.Types = quiz.Types()
+	if kind == "quiz" {
+		b.Types = live.QuizTypes
+	}
+	return b, nil
+}
+
+// drawQuestions adds questions drawn from the bank: a set or the whole
+// bank, some tags and types, a count (per segment for a match).
+func (cw *contestWeb) drawQuestions(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	seg, _ := strconv.Atoi(r.FormValue("segment"))
+	set, err1 := strconv.ParseInt(defaultStr(r.FormValue("set"), "0"), 10, 64)
+	n, err2 := strconv.Atoi(defaultStr(r.FormValue("count"), "5"))
+	if err1 != nil || err2 != nil {
+		return errs.E(errs.Invalid, "bad_number", msg.T("contest.draw.badNumber"))
+	}
+	in := live.BankDraw{Segment: seg, SetID: set, Count: n, Tags: r.Form["tag"]}
+	for _, t := range r.Form["type"] {
+		in.Types = append(in.Types, quiz.Type(t))
+	}
+	var added int
+	c, err := cw.manageable(r, p)
+	if err != nil {
+		return err
+	}
+	if added, err = cw.store.DrawFromBank(r.Context(), p.Actor(), c.ID, in); err != nil {
+		return err
+	}
+	cw.mgr.Reload(c.ID)
+	redirect(w, r, fmt.Sprintf("/contests/%d", c.ID), msg.T("contest.draw.done", added))
+	return nil
+}
+
+func (cw *contestWeb) setQuizRules(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	secs, err := strconv.Atoi(strings.TrimSpace(r.FormValue("answer_s")))
+	if err != nil {
+		return errs.E(errs.Invalid, "bad_number", msg.T("contest.quiz.badTime"))
+	}
+	return cw.setupAction(w, r, p, msg.T("common.saved"), func(c live.Contest) error {
+		return cw.store.SetQuizAnswerTime(r.Context(), p.Actor(), c.ID, secs*1000)
 	})
 }
 

@@ -40,6 +40,8 @@ func (s *Server) registerContest() {
 	s.handle("POST", "/contests/{id}/segments/{pos}/delete", LoggedIn, "", cw.removeSegment)
 	s.handle("POST", "/contests/{id}/questions", LoggedIn, "", cw.addQuestion)
 	s.handle("POST", "/contests/{id}/questions/import", LoggedIn, "", cw.importQuestions)
+	s.handle("POST", "/contests/{id}/questions/draw", LoggedIn, "", cw.drawQuestions)
+	s.handle("POST", "/contests/{id}/quizrules", LoggedIn, "", cw.setQuizRules)
 	s.handle("POST", "/contests/{id}/questions/{qid}/delete", LoggedIn, "", cw.removeQuestion)
 	s.handle("POST", "/contests/{id}/rules", LoggedIn, "", cw.setRules)
 
@@ -57,5 +59,5 @@ func (s *Server) registerContest() {
 	s.handle("GET", "/api/v1/contests/{id}/state", LoggedIn, "读取比赛当前状态（主持人、评委、管理员）", cw.apiState)
 	s.handle("POST", "/api/v1/contests/{id}/commands", LoggedIn, "主持人或评委提交比赛指令", cw.apiCommand)
 
-	s.registerTeamEvents()
+	cw.registerTeamEvents()
 }
