@@ -207,7 +207,6 @@ func joinURL(r *http.Request, id int64, code string) string {
 	return fmt.Sprintf("%s/contests/%d/buzzer?code=%s", baseURL(r), id, code)
 }
 
-
 // setupAction runs a setup change for the admin or host and goes back to
 // the setup page; the live hub is reloaded so screens see the new setup.
 func (cw *contestWeb) setupAction(w http.ResponseWriter, r *http.Request, p *auth.Principal, done string, fn func(c live.Contest) error) error {
