@@ -149,6 +149,9 @@ func login(t *testing.T, ctx context.Context, base, user string) {
 		chromedp.SendKeys(`input[name=username]`, user),
 		chromedp.SendKeys(`input[name=password]`, demoPassword),
 		chromedp.Click(`button[type=submit]`),
+		// The login page has a main h1 too: wait until it has gone, or the
+		// next Navigate races the login's redirect and is aborted.
+		chromedp.WaitNotPresent(`form[action="/login"]`),
 		chromedp.WaitVisible(`main h1`),
 	)
 	if err != nil {
