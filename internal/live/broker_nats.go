@@ -23,6 +23,9 @@ type NATS struct {
 // instance in the server's monitoring. It keeps reconnecting for ever: a
 // NATS restart must not take the contests down.
 func DialNATS(url, name string, log *slog.Logger) (*NATS, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	nc, err := nats.Connect(url,
 		nats.Name(name),
 		nats.Timeout(3*time.Second),
