@@ -57,7 +57,13 @@ func (s *Service) ensure(ctx context.Context, rounds []round.Round) (map[string]
 		if _, ok := built[r.Key()]; ok {
 			continue
 		}
-		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return buildRound(ctx, tx, r, nil) }); err != nil {
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if err := s.lockFacts(ctx, tx); err != nil {
+				return err
+			}
+			return buildRound(ctx, tx, r, nil)
+		})
+		if err != nil {
 			return nil, err
 		}
 		built[r.Key()], changed = time.Time{}, true
@@ -70,6 +76,17 @@ func (s *Service) ensure(ctx context.Context, rounds []round.Round) (map[string]
 		return s.builtRounds(ctx)
 	}
 	return built, nil
+}
+
+// lockFacts serialises the writers of facts and rollups across instances
+// on PostgreSQL (factsMu does it within one): two refreshers subtracting
+// the same old facts would count a change twice. SQLite has one writer.
+func (s *Service) lockFacts(ctx context.Context, tx *db.Tx) error {
+	if s.DB.Dialect != db.Postgres {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(741105)`)
+	return errs.Wrap(err, "facts lock")
 }
 
 // builtRounds maps each built round to its version: the time its facts
@@ -121,6 +138,9 @@ func buildRound(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit)
 func (s *Service) refreshDirty(ctx context.Context, built map[string]time.Time) (bool, error) {
 	var any bool
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.lockFacts(ctx, tx); err != nil {
+			return err
+		}
 		if err := rollupPending(ctx, tx); err != nil {
 			return err
 		}
@@ -602,11 +622,20 @@ func (s *Service) Rebuild(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, r := range rs {
-		if err := s.DB.InTx(ctx, func(tx *db.Tx) error { return buildRound(ctx, tx, r, units) }); err != nil {
+		err := s.DB.InTx(ctx, func(tx *db.Tx) error {
+			if err := s.lockFacts(ctx, tx); err != nil {
+				return err
+			}
+			return buildRound(ctx, tx, r, units)
+		})
+		if err != nil {
 			return 0, fmt.Errorf("rebuild %s: %w", r.Key(), err)
 		}
 	}
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
+		if err := s.lockFacts(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM report_due_delta`); err != nil {
 			return errs.Wrap(err, "clear due deltas")
 		}

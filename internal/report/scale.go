@@ -152,7 +152,8 @@ func GenerateSpec(ctx context.Context, d *db.DB, spec Spec, seed int64, log func
 // the current one.
 func (g *gen) calendar(ctx context.Context) ([]round.Round, error) {
 	cal := round.DefaultCalendar(round.Date{})
-	r := round.RoundAt(cal, time.Now())
+	cur := round.RoundAt(cal, time.Now())
+	r := cur
 	for range g.spec.Rounds - 1 {
 		r = round.Prev(cal, r)
 	}
@@ -162,7 +163,9 @@ func (g *gen) calendar(ctx context.Context) ([]round.Round, error) {
 		return nil, err
 	}
 	cal.Start = start
-	return round.Generate(cal, r.Opens, time.Now()), nil
+	// Up to the current round's due date, not today: the round under way
+	// is part of the history (half its units have met).
+	return round.Generate(cal, r.Opens, cur.Due.In(cal.Zone())), nil
 }
 
 type unit struct {

@@ -65,6 +65,9 @@ CREATE TABLE report_due_delta (
 );
 INSERT INTO report_due_delta (org_id, deadline, d) VALUES (0, '', 0);
 
+-- Summing, clearing and rebuilding a round's facts go by round.
+CREATE INDEX report_unit_round_round ON report_unit_round(round_key);
+
 -- Rounds whose facts are built but whose rollups are not yet: every round
 -- built before this migration.
 ALTER TABLE report_rounds ADD COLUMN rolled_up INTEGER NOT NULL DEFAULT 0;
