@@ -106,12 +106,14 @@ func TestCatalogNoInlineChinese(t *testing.T) {
 	}
 	var stale []string
 	for name := range notYetMigrated {
-		if !stillInline[name] {
+		// A listed template that is gone is no risk; one that is there
+		// and clean must leave the list so that it stays clean.
+		if _, err := os.Stat(filepath.Join("templates", name)); err == nil && !stillInline[name] {
 			stale = append(stale, name)
 		}
 	}
 	sort.Strings(stale)
 	for _, name := range stale {
-		t.Errorf("%s no longer has inline Chinese (or is gone): remove it from notYetMigrated so it stays migrated", name)
+		t.Errorf("%s no longer has inline Chinese: remove it from notYetMigrated so it stays migrated", name)
 	}
 }
