@@ -42,7 +42,7 @@ type instance struct {
 	srv  *httptest.Server
 }
 
-func startInstance(t *testing.T, d *db.DB, name string, b Broker, clk *fakeClock) *instance {
+func startInstance(t testing.TB, d *db.DB, name string, b Broker, clk *fakeClock) *instance {
 	t.Helper()
 	m := NewManager(NewStore(d), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	m.Now, m.Owner, m.Broker = clk.Now, name, b
@@ -237,17 +237,17 @@ func consecutive(seqs []int64, from, to int64) bool {
 
 // brokers makes one broker per instance: connections to one NATS server,
 // or one shared in-process broker.
-type brokers func(t *testing.T, name string) Broker
+type brokers func(t testing.TB, name string) Broker
 
 func inprocBrokers() brokers {
 	shared := NewInProc()
-	return func(*testing.T, string) Broker { return shared }
+	return func(testing.TB, string) Broker { return shared }
 }
 
 // natsBrokers connects to the test NATS server (XUEJIANGPING_TEST_NATS,
 // default nats://127.0.0.1:4222) under a subject prefix of this test's own,
 // so parallel runs do not hear each other. It skips when NATS is not there.
-func natsBrokers(t *testing.T) brokers {
+func natsBrokers(t testing.TB) brokers {
 	url := os.Getenv("XUEJIANGPING_TEST_NATS")
 	if url == "" {
 		url = "nats://127.0.0.1:4222"
@@ -260,7 +260,7 @@ func natsBrokers(t *testing.T) brokers {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	prefix := "xuejiangping.test." + hex.EncodeToString(b) + ".contest."
-	return func(t *testing.T, name string) Broker {
+	return func(t testing.TB, name string) Broker {
 		n, err := DialNATS(url, name, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			t.Fatal(err)
@@ -273,7 +273,7 @@ func natsBrokers(t *testing.T) brokers {
 // secondPool opens another connection pool on the same database, as a
 // second server process would: the same file for SQLite; PostgreSQL shares
 // the test's pool, whose schema is private to the test.
-func secondPool(t *testing.T, d *db.DB) *db.DB {
+func secondPool(t testing.TB, d *db.DB) *db.DB {
 	if d.Dialect != db.SQLite {
 		return d
 	}
