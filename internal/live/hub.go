@@ -499,16 +499,25 @@ func (h *Hub) publishQuiz() {
 // fanout hands a frame to every screen without waiting: a screen whose
 // buffer is full is dropped and reconnects from its last seq, so one slow
 // phone never holds up the hall.
+//
+// The host, judges and buzzers go first: their writers are woken before
+// the hall's thousands, so the scheduler runs them first and a buzzer sees
+// 抢到 in milliseconds while the big screens are still being written.
 func (h *Hub) fanout(frameFor func(contest.Role) []byte) {
-	for s := range h.subs {
-		select {
-		case s.send <- frameFor(s.Role):
-		default:
-			delete(h.subs, s)
-			s.drop("slow")
-			h.Stats.mu.Lock()
-			h.Stats.Dropped++
-			h.Stats.mu.Unlock()
+	for _, hall := range []bool{false, true} {
+		for s := range h.subs {
+			if (s.Role == contest.RoleAudience) != hall {
+				continue
+			}
+			select {
+			case s.send <- frameFor(s.Role):
+			default:
+				delete(h.subs, s)
+				s.drop("slow")
+				h.Stats.mu.Lock()
+				h.Stats.Dropped++
+				h.Stats.mu.Unlock()
+			}
 		}
 	}
 }

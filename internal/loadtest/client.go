@@ -48,7 +48,7 @@ type client struct {
 	last    atomic.Int64 // highest seq received in order
 	frames  atomic.Int64 // frames and bytes read, for the frame size
 	bytes   atomic.Int64
-	started atomic.Bool  // first hello received
+	started atomic.Bool // first hello received
 
 	// Active clients (host, judges, teams) decode everything.
 	pending map[int64]chan reply
@@ -247,7 +247,9 @@ var eventPrefix = []byte(`{"type":"event","seq":`)
 
 func (c *client) readLoop(ctx context.Context, conn *websocket.Conn, buf *bytes.Buffer) error {
 	for {
-		b, err := c.readFrame(ctx, conn, buf)
+		// No deadline on reads (the library would arm a timer per frame);
+		// the connection is closed when the run ends.
+		b, err := c.readFrame(context.Background(), conn, buf)
 		if err != nil {
 			return err
 		}

@@ -36,6 +36,7 @@ type Config struct {
 	Reaction  time.Duration
 	Pause     time.Duration // between the host's steps, as in a real show
 	Wait      time.Duration // how long a step may take to reach every screen before it counts as late
+	Ping      time.Duration // every screen pings this often, as the pages' script does; < 0: never
 	ServerPID int           // read the server's memory from /proc; 0: from its /metrics
 	Log       io.Writer     // progress; nil for none
 }
@@ -49,6 +50,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Pause == 0 {
 		c.Pause = 300 * time.Millisecond
+	}
+	if c.Ping == 0 {
+		c.Ping = 2 * time.Second // contest.js: setInterval(ping, 2000)
 	}
 	if c.Wait == 0 {
 		c.Wait = 15 * time.Second
@@ -143,6 +147,9 @@ func Run(ctx context.Context, cfg Config, s Setup) (Report, error) {
 
 	if err := r.syncClock(runCtx); err != nil {
 		return rep, err
+	}
+	if cfg.Ping > 0 {
+		go r.pingAll(runCtx)
 	}
 	t1 := time.Now()
 	if err := r.play(runCtx); err != nil {
@@ -295,6 +302,32 @@ func (r *runner) syncClock(ctx context.Context) error {
 		return errors.New("主持人连接没有回应 ping")
 	}
 	return nil
+}
+
+// pingAll has every screen ping once per Config.Ping, spread evenly over
+// the interval, as the pages' clock-offset probes do.
+func (r *runner) pingAll(ctx context.Context) {
+	const tick = 20 * time.Millisecond
+	per := max(1, len(r.clients)*int(tick)/int(r.cfg.Ping))
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for i := 0; ; {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for range per {
+			c := r.clients[i%len(r.clients)]
+			i++
+			if c.isClosed() {
+				continue
+			}
+			if err := c.ping(ctx); err != nil && ctx.Err() == nil {
+				r.note("ping", err)
+			}
+		}
+	}
 }
 
 // cmd sends a command from c, waits for the reply and for every screen to
@@ -503,7 +536,11 @@ func (r *runner) press(ctx context.Context, t *client, i int) error {
 	}
 	r.mu.Lock()
 	r.buzzAck = append(r.buzzAck, rep.at-sent)
-	r.buzzDec = append(r.buzzDec, max(rep.at, won.at)-sent)
+	// A press made after 抢到 was already on this phone would not happen
+	// (its button is locked by then); only earlier presses wait for it.
+	if won.at > sent {
+		r.buzzDec = append(r.buzzDec, won.at-sent)
+	}
 	if won.winner == t.teamKey {
 		r.buzzWon = append(r.buzzWon, won.at-sent)
 	}

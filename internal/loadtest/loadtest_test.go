@@ -92,8 +92,9 @@ func TestRun(t *testing.T) {
 			if rep.Screen.N != rep.Steps*clients {
 				t.Errorf("screen samples %d, want %d (every screen, every step)", rep.Screen.N, rep.Steps*clients)
 			}
-			if rep.BuzzDecided.N != sh.Teams*sh.Buzzer || rep.BuzzWinner.N != sh.Buzzer {
-				t.Errorf("buzz samples %d (winners %d), want %d (%d)", rep.BuzzDecided.N, rep.BuzzWinner.N, sh.Teams*sh.Buzzer, sh.Buzzer)
+			if rep.BuzzReply.N != sh.Teams*sh.Buzzer || rep.BuzzWinner.N != sh.Buzzer || rep.BuzzDecided.N < sh.Buzzer {
+				t.Errorf("buzz samples: %d replies, %d winners, %d decided; want %d, %d, at least %d",
+					rep.BuzzReply.N, rep.BuzzWinner.N, rep.BuzzDecided.N, sh.Teams*sh.Buzzer, sh.Buzzer, sh.Buzzer)
 			}
 			for _, d := range []Dist{rep.Screen, rep.ScreenFromServer, rep.BuzzDecided, rep.BuzzReply} {
 				if d.P50 <= 0 || d.P50 > d.P95 || d.P95 > d.P99 || d.P99 > d.Max {

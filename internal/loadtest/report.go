@@ -22,7 +22,7 @@ type Report struct {
 	ConnectTook time.Duration
 	PlayTook    time.Duration
 
-	BuzzDecided Dist // buzz sent → the buzzing phone has its reply and the 抢到 frame
+	BuzzDecided Dist // buzz sent → the buzzing phone has the 抢到 frame (presses made before it arrived)
 	BuzzWinner  Dist // the winner only: buzz sent → 抢到 frame
 	BuzzReply   Dist // buzz sent → the reply (the press is in the log)
 	// Screen: a command sent (host, judge or team) → each screen received
@@ -70,9 +70,9 @@ func (r Report) Write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "比赛 %d：%d 个连接，日志 %d 个事件，%d 步；建立连接 %s，比赛 %s\n",
 		r.Contest, r.Clients, r.Events, r.Steps, r.ConnectTook.Round(time.Millisecond), r.PlayTook.Round(time.Millisecond))
-	fmt.Fprintf(w, "抢答判定（发出→收到回复和“抢到”帧）  %s   预算 p99 ≤ %s：%s\n", r.BuzzDecided, Budgets.BuzzP99, ok(r.BuzzDecided.N > 0 && r.BuzzDecided.P99 <= Budgets.BuzzP99))
-	fmt.Fprintf(w, "  其中抢到的队（发出→“抢到”帧）       %s\n", r.BuzzWinner)
-	fmt.Fprintf(w, "  发出→回复                         %s\n", r.BuzzReply)
+	fmt.Fprintf(w, "抢答判定（按下→该抢答器收到“抢到”帧）%s   预算 p99 ≤ %s：%s\n", r.BuzzDecided, Budgets.BuzzP99, ok(r.BuzzDecided.N > 0 && r.BuzzDecided.P99 <= Budgets.BuzzP99))
+	fmt.Fprintf(w, "  其中抢到的队                       %s\n", r.BuzzWinner)
+	fmt.Fprintf(w, "  按下→回复（每次按下，含晚到的）  %s\n", r.BuzzReply)
 	fmt.Fprintf(w, "每块屏幕更新（指令发出→各屏收到）    %s   预算 p99 ≤ %s：%s\n", r.Screen, Budgets.ScreenP99, ok(r.Screen.N > 0 && r.Screen.P99 <= Budgets.ScreenP99))
 	fmt.Fprintf(w, "  全部事件（服务器事件时间→各屏收到）%s（时钟换算误差 ≤ %s）\n", r.ScreenFromServer, r.ClockRTT.Round(time.Microsecond))
 	fmt.Fprintf(w, "丢失消息 %d（重复 %d）   预算 0：%s\n", r.Lost, r.Duplicates, ok(r.Lost == 0))
