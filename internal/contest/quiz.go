@@ -23,6 +23,9 @@ type QuizQuestion struct {
 	Options    []string      `json:"options"`
 	Answer     string        `json:"answer"`
 	AnswerTime time.Duration `json:"answer_time,omitempty"`
+	// Multi is set in snapshots: the phone must let the member pick
+	// several options (a 多选题 says so on paper too).
+	Multi bool `json:"multi,omitempty"`
 }
 
 // QuizMember is a person allowed to answer, with the branch they belong to.
@@ -210,7 +213,9 @@ func (z *Quiz) decide(cmd Command, now time.Duration) (Event, error) {
 			return Event{}, refuse("quiz_choice_invalid")
 		}
 		elapsed := now - z.openedAt
-		ev := Event{Type: EvQuizAnswered, Member: cmd.Member, Choice: choice, Verdict: Wrong, Elapsed: elapsed}
+		// The event names its question: the store's one-answer key is
+		// (contest, question, member).
+		ev := Event{Type: EvQuizAnswered, Member: cmd.Member, Question: q.ID, Choice: choice, Verdict: Wrong, Elapsed: elapsed}
 		if choice == q.Answer {
 			ev.Verdict = Correct
 			ev.Value = z.cfg.BasePoints
@@ -259,7 +264,7 @@ func (z *Quiz) Apply(ev Event) error {
 		z.counts = make(map[string]int, len(z.cfg.Questions[ev.Index].Options))
 	case EvQuizAnswered:
 		m, ok := z.members[ev.Member]
-		if !ok || !z.open || z.lastAnswered[m] == int32(z.index+1) || ev.At >= z.deadline || ev.Elapsed != ev.At-z.openedAt || !ev.Verdict.valid() || ev.Value < 0 || ev.Speed < 0 {
+		if !ok || !z.open || z.lastAnswered[m] == int32(z.index+1) || (ev.Question != "" && ev.Question != z.cfg.Questions[z.index].ID) || ev.At >= z.deadline || ev.Elapsed != ev.At-z.openedAt || !ev.Verdict.valid() || ev.Value < 0 || ev.Speed < 0 {
 			return errEvent(ev, "作答记录无效")
 		}
 		z.lastAnswered[m] = int32(z.index + 1)
@@ -376,6 +381,7 @@ func (z *Quiz) Snapshot() QuizSnapshot {
 	}
 	q := z.cfg.Questions[z.index]
 	q.Options = slices.Clone(q.Options)
+	q.Multi = len(q.Answer) > 1
 	if z.open {
 		q.Answer = ""
 	} else {

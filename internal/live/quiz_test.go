@@ -284,12 +284,14 @@ func TestQuizLateAnswersAndFinish(t *testing.T) {
 			t.Fatalf("answer with the previous question's token: %v", err)
 		}
 		clk.Add(time.Second)
-		do(t, h, contest.Command{Type: contest.CmdQuizAnswer, Member: keys[2], Token: tok2, Choice: "ABD"})
-		do(t, h, contest.Command{Type: contest.CmdQuizAnswer, Member: keys[3], Token: tok2, Choice: "ABD"})
+		// Members answer every question: one row per member per question.
+		for _, k := range keys {
+			do(t, h, contest.Command{Type: contest.CmdQuizAnswer, Member: k, Token: tok2, Choice: "ABD"})
+		}
 		do(t, h, contest.Command{Type: contest.CmdQuizClose})
 		var n int
-		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM contest_quiz_answers WHERE contest_id = ?`, id).Scan(&n); err != nil || n != 4 {
-			t.Fatalf("%d answer rows, want 4", n)
+		if err := d.QueryRow(ctx, `SELECT COUNT(*) FROM contest_quiz_answers WHERE contest_id = ?`, id).Scan(&n); err != nil || n != 6 {
+			t.Fatalf("%d answer rows, want 6", n)
 		}
 		c, _ := NewStore(d).Get(ctx, id)
 		if c.Status != "finished" {
@@ -299,7 +301,7 @@ func TestQuizLateAnswersAndFinish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r.Persons) != 4 || len(r.Branches) != 2 || len(r.QuizItems) != 2 || r.QuizItems[0].Answered != 2 || r.QuizItems[0].Correct != 1 {
+		if len(r.Persons) != 4 || len(r.Branches) != 2 || len(r.QuizItems) != 2 || r.QuizItems[0].Answered != 2 || r.QuizItems[0].Correct != 1 || r.QuizItems[1].Correct != 4 {
 			t.Fatalf("results: persons %d branches %+v items %+v", len(r.Persons), r.Branches, r.QuizItems)
 		}
 		for _, p := range r.Persons {

@@ -5,6 +5,31 @@
 // Time: the server sends deadlines in its own clock (ns). Every screen
 // measures its offset to that clock with ping/pong and counts down to the
 // same moment, whatever its own clock says.
+// Team event big screen: the standings are server-rendered; this fetches the
+// page again every few seconds and swaps the board in, so the screen never
+// needs a manual reload (a noscript meta refresh covers no JavaScript).
+(function () {
+  "use strict";
+  var board = document.getElementById("te-board");
+  if (!board || !board.dataset.refresh) return;
+  var every = parseInt(board.dataset.refresh, 10) || 3000;
+  function refresh() {
+    fetch(location.href, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("te-board");
+        if (fresh) {
+          board.replaceWith(document.importNode(fresh, true));
+          board = document.getElementById("te-board");
+        }
+      })
+      .catch(function () {})
+      .then(function () { setTimeout(refresh, every); });
+  }
+  setTimeout(refresh, every);
+})();
+
 (function () {
   "use strict";
   var root = document.getElementById("live");
@@ -19,6 +44,9 @@
   var offset = null, bestRTT = Infinity, samples = 0;
   var ws = null, attempt = 0, ref = 0, pending = {};
   var myAnswer = {}; // quiz: token → choice
+  var mine = null;    // quiz: the member's score when the phone connected
+  var sent = {};      // quiz: token → the server has the answer
+  var drawnKey = "";  // quiz phone: what the last render showed
   var device = localStorage.getItem("xjp-device");
   if (!device) {
     device = Math.random().toString(36).slice(2, 10);
@@ -81,8 +109,9 @@
       try { f = JSON.parse(m.data); } catch (e) { return; }
       onFrame(f);
     };
-    ws.onclose = function () {
+    ws.onclose = function (e) {
       ws = null;
+      root.setAttribute("data-closed", e.code + " " + e.reason); // for support and tests: why the last connection ended
       // Backoff with jitter, so a hall of phones does not reconnect in step.
       attempt++;
       var delay = Math.min(10000, 300 * Math.pow(2, Math.min(attempt, 6))) * (0.5 + Math.random() / 2);
@@ -112,7 +141,16 @@
       case "hello":
         info = f.info; me = { role: f.role, team: f.team, judge: f.judge };
         if (f.events) f.events.forEach(function (e) { if (e.seq > lastSeq) log.push(e); });
-        if (quiz) snap = f.snap; else state = f.state;
+        if (quiz) {
+          snap = f.snap;
+          // A phone that reconnects (or reloads) learns from the server
+          // whether it already answered the current question.
+          if (f.mine && snap.token) {
+            mine = f.mine;
+            if (f.mine.choice) { myAnswer[snap.token] = f.mine.choice; sent[snap.token] = true; }
+            else if (!sent[snap.token]) delete myAnswer[snap.token]; // lost on the way: answer again
+          }
+        } else state = f.state;
         lastSeq = f.seq;
         render();
         break;
@@ -279,6 +317,14 @@
 
   // ---- views --------------------------------------------------------------
   function render() {
+    if (quiz) {
+      // Counts arrive twice a second; a phone's view changes only with the
+      // question, so it is not rebuilt under the member's finger.
+      var s = snap || {};
+      var key = [s.token, s.open, !!s.final, myAnswer[s.token] || "", !!sent[s.token], picked[s.token] || ""].join("|");
+      if (mode === "play" && key === drawnKey && view.firstChild) { tick(); return; }
+      drawnKey = key;
+    }
     countdownEls = [];
     clear(view);
     if (quiz) renderQuiz(); else if (state) ({ host: renderHost, judge: renderJudge, buzzer: renderBuzzer, screen: renderScreen, audience: renderScreen })[mode]();
@@ -474,57 +520,179 @@
   }
 
   // ---- online quiz --------------------------------------------------------
+  function letterOf(i) { return String.fromCharCode(65 + i); }
+
+  function quizHead(s) {
+    var head = el("header", mode === "screen" ? "screen-head" : "live-head");
+    head.appendChild(el("h1", "", (info && info.title) || d.title));
+    var total = s.total || (info && info.questions) || 0;
+    var prog = s.final ? "竞答结束" : s.index >= 0 ? "第 " + (s.index + 1) + " / " + total + " 题" : "共 " + total + " 题";
+    head.appendChild(el("p", mode === "screen" ? "seg" : "kind", prog));
+    return head;
+  }
+
+  // The options of the current question: buttons on a phone, a list with
+  // counts (once the question has closed) elsewhere.
+  function quizOptions(s) {
+    var q = s.question, answered = myAnswer[s.token];
+    var box = el("div", "quiz-options" + (mode === "play" ? "" : " shown"));
+    var most = 0;
+    if (s.counts) Object.keys(s.counts).forEach(function (k) { most = Math.max(most, s.counts[k]); });
+    if (mode === "play" && q.multi) box.appendChild(el("p", "muted", "多选题：可选多项，选好后提交"));
+    q.options.forEach(function (o, i) {
+      var L = letterOf(i);
+      var right = !s.open && q.answer && q.answer.indexOf(L) >= 0;
+      var cls = "quiz-opt" + (answered && answered.indexOf(L) >= 0 ? " chosen" : "") + (right ? " right" : "");
+      if (mode === "play") {
+        if (q.multi && !answered && (picked[s.token] || "").indexOf(L) >= 0) cls += " chosen";
+        var b = button(L + "．" + o, cls, function () { if (q.multi) toggle(s, L); else answer(s, L); }, !s.open || !!answered);
+        b.setAttribute("data-letter", L);
+        box.appendChild(b);
+        return;
+      }
+      var row = el("div", cls);
+      row.appendChild(el("span", "opt-text", L + "．" + o));
+      if (!s.open && s.counts) {
+        // Counts per choice only after the question closed: while it is
+        // open they would give the answer away.
+        var n = 0;
+        Object.keys(s.counts).forEach(function (k) { if (k.indexOf(L) >= 0) n += s.counts[k]; });
+        var bar = el("span", "opt-bar");
+        bar.style.width = (s.answers ? Math.round(100 * n / s.answers) : 0) + "%";
+        row.appendChild(bar);
+        row.appendChild(el("span", "opt-count", n + " 人"));
+      }
+      box.appendChild(row);
+    });
+    if (mode === "play" && q.multi && s.open && !answered) {
+      box.appendChild(button("提交答案", "primary quiz-submit", function () { answer(s, picked[s.token]); }, !picked[s.token]));
+    }
+    return box;
+  }
+
+  var picked = {}; // quiz phone, multiple choice: token → letters picked so far
+  function toggle(s, L) {
+    var cur = picked[s.token] || "";
+    cur = cur.indexOf(L) >= 0 ? cur.replace(L, "") : cur + L;
+    picked[s.token] = cur.split("").sort().join("");
+    drawnKey = "";
+    render();
+  }
+
+  function answer(s, L) {
+    if (myAnswer[s.token] || !L) return;
+    myAnswer[s.token] = L;
+    render();
+    command({ type: "quiz_answer", member: d.member, token: s.token, choice: L }, function (err) {
+      if (err && err.code !== "quiz_already_answered") delete myAnswer[s.token];
+      else sent[s.token] = true;
+      drawnKey = "";
+      render();
+    });
+  }
+
+  function quizFinal(s) {
+    var f = s.final, wrap = el("div", "quiz-final");
+    wrap.appendChild(el("p", "qtext", "竞答结束 · 共 " + f.participants + " 人参加"));
+    var cols = el("div", "final-cols");
+    var pt = el("section", "final-persons");
+    pt.appendChild(el("h2", "", "个人前 " + f.persons.length + " 名"));
+    var t1 = el("table", "scoreboard final");
+    var tb1 = el("tbody");
+    f.persons.forEach(function (p) {
+      var tr = el("tr", d.member === p.id ? "mine" : "");
+      tr.appendChild(el("td", "num", p.rank));
+      tr.appendChild(el("td", "name", p.name));
+      tr.appendChild(el("td", "unit", p.unit));
+      tr.appendChild(el("td", "num", p.points + " 分"));
+      tb1.appendChild(tr);
+    });
+    t1.appendChild(tb1); pt.appendChild(t1); cols.appendChild(pt);
+    var bt = el("section", "final-branches");
+    bt.appendChild(el("h2", "", "支部排名（人均得分）"));
+    var t2 = el("table", "scoreboard final");
+    var tb2 = el("tbody");
+    f.branches.forEach(function (b) {
+      var tr = el("tr");
+      tr.appendChild(el("td", "num", b.rank));
+      tr.appendChild(el("td", "name", b.unit));
+      tr.appendChild(el("td", "num", (b.average_x100 / 100).toFixed(2)));
+      tb2.appendChild(tr);
+    });
+    t2.appendChild(tb2); bt.appendChild(t2); cols.appendChild(bt);
+    wrap.appendChild(cols);
+    return wrap;
+  }
+
+  function resultsLink(label) {
+    var p = el("p", "quiz-links");
+    var a = el("a", "button", label || "查看全部成绩");
+    a.href = "/contests/" + d.contest + "/results";
+    p.appendChild(a);
+    return p;
+  }
+
   function renderQuiz() {
     var s = snap || {};
-    var head = el("header", "live-head");
-    head.appendChild(el("h1", "", (info && info.title) || d.title));
-    view.appendChild(head);
-    var box = el("section", mode === "screen" ? "screen-q" : "card");
-    if (!s.question) {
-      box.appendChild(el("p", "qtext", "竞答即将开始"));
+    var wrap = el("div", mode === "screen" || mode === "audience" ? "screen quiz-screen" : "quiz-" + mode);
+    wrap.appendChild(quizHead(s));
+    var box = el("section", mode === "screen" ? "screen-q" : "card quiz-q");
+    if (s.final) {
+      box.appendChild(quizFinal(s));
+      if (mode !== "screen") box.appendChild(resultsLink());
+    } else if (!s.question) {
+      box.appendChild(el("p", "qtext", mode === "play" ? "竞答即将开始，请保持本页打开" : "线上竞答即将开始"));
     } else {
-      box.appendChild(el("p", "segment", "第 " + (s.index + 1) + " / " + ((info && info.questions) || "") + " 题"));
       box.appendChild(el("p", "qtext", s.question.text));
-      var answered = myAnswer[s.token];
-      var ol = el("div", "quiz-options");
-      s.question.options.forEach(function (o, i) {
-        var letter = String.fromCharCode(65 + i);
-        var label = letter + "．" + o;
-        if (!s.open && s.counts) label += "（" + (s.counts[letter] || 0) + " 人）";
-        var cls = "quiz-opt";
-        if (answered === letter) cls += " chosen";
-        if (!s.open && s.question.answer && s.question.answer.indexOf(letter) >= 0) cls += " right";
-        if (mode === "play") {
-          ol.appendChild(button(label, cls, function () {
-            myAnswer[s.token] = letter;
-            command({ type: "quiz_answer", member: d.member, token: s.token, choice: letter }, function (err) {
-              if (err) { if (err.code !== "quiz_already_answered") delete myAnswer[s.token]; }
-              else say("已提交：" + letter);
-              render();
-            });
-            render();
-          }, !s.open || !!answered));
-        } else {
-          ol.appendChild(el("p", cls, label));
-        }
-      });
-      box.appendChild(ol);
-      box.appendChild(countdown(mode === "screen" ? "screen-countdown" : ""));
-      box.appendChild(el("p", "quiz-count", "已作答 " + s.answers + " 人" + (!s.open ? "，答对 " + s.correct + " 人" : "")));
-      if (!s.open && s.question.answer) box.appendChild(el("p", "answer", "正确答案：" + s.question.answer));
+      box.appendChild(quizOptions(s));
+      box.appendChild(quizStatus(s));
     }
-    view.appendChild(box);
-    if (mode === "host") {
-      var bar = el("div", "controls");
-      bar.appendChild(button("开放下一题", "primary", function () { command({ type: "quiz_open" }); }, s.open));
-      bar.appendChild(button("提前结束本题", "", function () { command({ type: "quiz_close" }); }, !s.open));
-      view.appendChild(bar);
-      var p = el("p", "");
-      var a = el("a", "", "查看成绩");
-      a.href = "/contests/" + d.contest + "/results";
-      p.appendChild(a);
-      view.appendChild(p);
+    var main = el("div", mode === "screen" ? "screen-main" : "quiz-main");
+    main.appendChild(box);
+    if (mode !== "play" && !s.final) {
+      var side = el("aside", "screen-side quiz-side");
+      side.appendChild(countdown(mode === "screen" ? "screen-countdown" : ""));
+      side.appendChild(el("p", "quiz-count", "已作答 " + (s.answers || 0) + " 人"));
+      if (!s.open && s.question && s.question.answer) side.appendChild(el("p", "quiz-correct", "答对 " + s.correct + " 人"));
+      main.appendChild(side);
     }
+    wrap.appendChild(main);
+    if (mode === "host") wrap.appendChild(quizControls(s));
+    view.appendChild(wrap);
+  }
+
+  function quizStatus(s) {
+    var box = el("div", "quiz-status");
+    var mineA = myAnswer[s.token];
+    if (mode === "play") {
+      box.appendChild(countdown("play-countdown"));
+      var txt, cls = "";
+      if (s.open) txt = !mineA ? "请选择答案（只能提交一次）" : sent[s.token] ? "已提交 " + mineA + "，等待公布答案" : "正在提交 " + mineA + "……";
+      else if (!mineA) txt = "本题未作答";
+      else if (mineA === s.question.answer) { txt = "回答正确！"; cls = "ok"; }
+      else { txt = "回答错误"; cls = "bad"; }
+      box.appendChild(el("p", "quiz-mine " + cls, txt));
+    }
+    if (!s.open && s.question.answer) box.appendChild(el("p", "answer", "正确答案：" + s.question.answer));
+    return box;
+  }
+
+  function quizControls(s) {
+    var bar = el("div", "controls");
+    var total = s.total || (info && info.questions) || 0;
+    var n = s.index < 0 ? 1 : s.index + 2;
+    bar.appendChild(button("开放第 " + n + " 题", "primary", function () { command({ type: "quiz_open" }); }, s.open || s.final || n > total));
+    bar.appendChild(button("提前结束本题", "", function () { command({ type: "quiz_close" }); }, !s.open));
+    var links = el("p", "quiz-links");
+    [["查看成绩", "/results"], ["导出 Excel", "/export"], ["打开大屏", "/screen"]].forEach(function (x) {
+      var a = el("a", "button", x[0]);
+      a.href = "/contests/" + d.contest + x[1];
+      links.appendChild(a);
+    });
+    var wrap = el("div", "");
+    wrap.appendChild(bar);
+    wrap.appendChild(links);
+    return wrap;
   }
 
   connect();
