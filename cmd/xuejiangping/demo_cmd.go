@@ -17,8 +17,9 @@ import (
 //
 //	xuejiangping demo --scale district|province [--units N] [--seed N] [--data DIR | --db postgres://…]
 //
-// It writes into an EMPTY database with bulk SQL and builds the report
-// facts; set passwords afterwards with `xuejiangping user set-password
+// It writes into an EMPTY database with bulk SQL (COPY on PostgreSQL, the
+// facts triggers off) and then builds the report facts and the dashboards'
+// per-org rollups in one pass; set passwords afterwards with `xuejiangping user set-password
 // --username admin` (and zhuanban).
 func demoCmd(args []string) error {
 	var cfg app.Config

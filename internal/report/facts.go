@@ -147,6 +147,9 @@ func (s *Service) refreshDirty(ctx context.Context, built map[string]time.Time) 
 		if err := refreshDue(ctx, tx); err != nil {
 			return err
 		}
+		if err := foldDue(ctx, tx, round.DateOf(s.Now(), mustZone()).String()); err != nil {
+			return err
+		}
 		marks, err := readDirty(ctx, tx)
 		if err != nil || len(marks) == 0 {
 			return err

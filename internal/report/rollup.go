@@ -7,6 +7,7 @@ import (
 
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/settings"
 )
 
 // Rollups (migration 0011) are the facts summed per org and round over the
@@ -324,6 +325,40 @@ func refreshDue(ctx context.Context, tx *db.Tx) error {
 		}
 	}
 	return writeDue(ctx, tx, acc, true)
+}
+
+// dueFoldedKey records the day up to which foldDue has folded deadlines.
+const dueFoldedKey = "report.due_folded"
+
+// foldDue merges, per org, the rows of deadlines already passed into one
+// row under deadline '' (before any date). Overdue is a sum over the
+// deadlines before today, so the fold changes no figure; it keeps a
+// province's per-child overdue count to one row per child instead of one
+// per past deadline. Later changes to a folded deadline still land on
+// their own row, which the sum includes. Once a day is enough; if the clock
+// ever goes back before the folded day, the rows are rebuilt unfolded.
+func foldDue(ctx context.Context, tx *db.Tx, today string) error {
+	folded, err := settings.Get(ctx, tx, dueFoldedKey, "")
+	if err != nil {
+		return err
+	}
+	if today < folded {
+		if err := rebuildDue(ctx, tx); err != nil {
+			return err
+		}
+	} else if today == folded {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO report_org_due (org_id, deadline, n) SELECT org_id, '', SUM(n) FROM report_org_due
+		WHERE deadline <> '' AND deadline < ? GROUP BY org_id
+		ON CONFLICT (org_id, deadline) DO UPDATE SET n = report_org_due.n + excluded.n`, today)
+	if err != nil {
+		return errs.Wrap(err, "fold due")
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM report_org_due WHERE (deadline <> '' AND deadline < ?) OR n = 0`, today); err != nil {
+		return errs.Wrap(err, "fold due rows")
+	}
+	return settings.Set(ctx, tx, dueFoldedKey, today)
 }
 
 // rebuildDue recomputes the open rectifications per subtree and deadline.
