@@ -331,7 +331,7 @@ func refreshDue(ctx context.Context, tx *db.Tx) error {
 const dueFoldedKey = "report.due_folded"
 
 // foldDue merges, per org, the rows of deadlines already passed into one
-// row under deadline ” (before any date). Overdue is a sum over the
+// row under the empty deadline, which sorts before any date. Overdue is a sum over the
 // deadlines before today, so the fold changes no figure; it keeps a
 // province's per-child overdue count to one row per child instead of one
 // per past deadline. Later changes to a folded deadline still land on
