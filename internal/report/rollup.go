@@ -331,10 +331,10 @@ func refreshDue(ctx context.Context, tx *db.Tx) error {
 const dueFoldedKey = "report.due_folded"
 
 // foldDue merges, per org, the rows of deadlines already passed into one
-// row under the empty deadline, which sorts before any date. Overdue is a sum over the
-// deadlines before today, so the fold changes no figure; it keeps a
-// province's per-child overdue count to one row per child instead of one
-// per past deadline. Later changes to a folded deadline still land on
+// row under the empty deadline, which sorts before any date. Overdue is a
+// sum over the deadlines before today, so the fold changes no figure; it
+// keeps a province's per-child overdue count to one row per child instead
+// of one per past deadline. Later changes to a folded deadline still land on
 // their own row, which the sum includes. Once a day is enough; if the clock
 // ever goes back before the folded day, the rows are rebuilt unfolded.
 func foldDue(ctx context.Context, tx *db.Tx, today string) error {
