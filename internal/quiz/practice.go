@@ -151,7 +151,7 @@ func (s *Service) drawPractice(ctx context.Context, tx *db.Tx, memberID int64, k
 		return qs, nil, err
 	case KindSet:
 		qs, err := setQuestions(ctx, tx, setID)
-		qs = slices.DeleteFunc(qs, func(q Question) bool { return q.Type == Short })
+		qs = slices.DeleteFunc(qs, func(q Question) bool { return q.Type == Short || q.Retired })
 		if err == nil && len(qs) == 0 {
 			err = errs.E(errs.Unprocessable, "empty_set", "该题集中没有可练习的题目")
 		}
@@ -195,9 +195,12 @@ func dueQuestions(ctx context.Context, tx *db.Tx, memberID int64, n int, now tim
 	byID, err := loadByID(ctx, tx, ids)
 	var qs []Question
 	for _, id := range ids {
-		if q, ok := byID[id]; ok {
+		if q, ok := byID[id]; ok && !q.Retired {
 			qs = append(qs, q)
 		}
+	}
+	if err == nil && len(qs) == 0 {
+		err = errs.E(errs.Unprocessable, "nothing_due", "错题本中暂无需要复习的题目")
 	}
 	return qs, nil, err
 }
@@ -547,7 +550,7 @@ func (s *Service) WrongBookOf(ctx context.Context, p *auth.Principal) ([]WrongIt
 	now := s.now()
 	out := make([]WrongItem, 0, len(book))
 	for _, e := range book {
-		if q, ok := byID[e.QuestionID]; ok {
+		if q, ok := byID[e.QuestionID]; ok && !q.Retired {
 			out = append(out, WrongItem{Entry: e, Question: ViewOf(q), IsDue: !e.DueAt.After(now)})
 		}
 	}

@@ -123,6 +123,10 @@ type Question struct {
 	Tags        []string
 	Difficulty  int // 1 (easy) … 5 (hard)
 	MaterialID  *int64
+	// Retired: taken out of the bank after it was used (edited or
+	// removed); kept for the papers and answers that refer to it, never
+	// drawn again.
+	Retired bool
 }
 
 // Letter is the letter of option i: 0 → "A".

@@ -68,7 +68,7 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-const questionCols = `q.id, q.type, q.stem, q.options, q.answer, q.explanation, q.tags, q.difficulty, q.material_id`
+const questionCols = `q.id, q.type, q.stem, q.options, q.answer, q.explanation, q.tags, q.difficulty, q.material_id, q.retired_at IS NOT NULL`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -76,7 +76,7 @@ func scanQuestion(r scanner) (Question, error) {
 	var q Question
 	var opts, ans, tags string
 	var mat *int64
-	if err := r.Scan(&q.ID, &q.Type, &q.Stem, &opts, &ans, &q.Explanation, &tags, &q.Difficulty, &mat); err != nil {
+	if err := r.Scan(&q.ID, &q.Type, &q.Stem, &opts, &ans, &q.Explanation, &tags, &q.Difficulty, &mat, &q.Retired); err != nil {
 		return q, err
 	}
 	var a storedAnswer
@@ -105,9 +105,9 @@ func queryQuestions(ctx context.Context, q db.Querier, where string, args ...any
 	return out, errs.Wrap(rows.Err(), "questions")
 }
 
-// loadBank is every question of the bank.
+// loadBank is every question of the bank that may be drawn (not retired).
 func loadBank(ctx context.Context, q db.Querier) ([]Question, error) {
-	return queryQuestions(ctx, q, `ORDER BY q.id`)
+	return queryQuestions(ctx, q, `WHERE q.retired_at IS NULL ORDER BY q.id`)
 }
 
 // loadByID loads the questions with the given ids.
@@ -163,6 +163,8 @@ type Filter struct {
 	Text  string // a substring of the stem
 	SetID int64
 	Limit int
+	// Retired lists the retired questions instead of the bank's live ones.
+	Retired bool
 }
 
 // canManageBank: the bank is district-wide and holds every answer key, so
@@ -179,7 +181,10 @@ func (s *Service) Questions(ctx context.Context, p *auth.Principal, f Filter) ([
 	if err := canManageBank(p); err != nil {
 		return nil, err
 	}
-	where, args := []string{"1=1"}, []any{}
+	where, args := []string{"q.retired_at IS NULL"}, []any{}
+	if f.Retired {
+		where[0] = "q.retired_at IS NOT NULL"
+	}
 	if f.Type != "" {
 		where, args = append(where, "q.type = ?"), append(args, string(f.Type))
 	}
@@ -260,7 +265,7 @@ type TagCount struct {
 
 // TypeCounts is how many questions of each type the bank holds.
 func (s *Service) TypeCounts(ctx context.Context) (map[Type]int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT type, COUNT(*) FROM questions GROUP BY type`)
+	rows, err := s.DB.Query(ctx, `SELECT type, COUNT(*) FROM questions WHERE retired_at IS NULL GROUP BY type`)
 	if err != nil {
 		return nil, errs.Wrap(err, "type counts")
 	}

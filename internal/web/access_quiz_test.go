@@ -27,6 +27,9 @@ type quizFixtures struct {
 	PracPage, PracAPI        int64 // dangyuan's sessions, answered by the page, the API
 	PracShuji                int64 // shuji's session
 	Import                   []byte
+	// Bank questions nobody has met: edited in place (page, API) and
+	// deleted (page, API).
+	EditPage, EditAPI, RemovePage, RemoveAPI int64
 }
 
 // quizExamJSON is an exam for org open from an hour ago for a day.
@@ -97,6 +100,16 @@ func makeQuizFixtures(h *harness, tokens map[string]string, f accessFixtures) qu
 		t.Fatalf("question template: %v", err)
 	}
 	q.Import = b
+
+	question := func(stem string) int64 {
+		r := h.do("POST", "/api/v1/questions", admin, map[string]any{"type": "判断", "stem": stem, "answer": "对", "difficulty": 1})
+		r.expect(t, http.StatusCreated, "add question "+stem)
+		var v struct{ ID int64 }
+		r.json(t, &v)
+		return v.ID
+	}
+	q.EditPage, q.EditAPI = question("访问测试：页面修改的题"), question("访问测试：接口修改的题")
+	q.RemovePage, q.RemoveAPI = question("访问测试：页面删除的题"), question("访问测试：接口删除的题")
 	return q
 }
 
@@ -155,6 +168,10 @@ func quizAccess(h *harness, tokens map[string]string, f accessFixtures) map[stri
 		"GET /questions/export.xlsx":     {{path: "/questions/export.xlsx", allow: admin}},
 		"POST /questions/import":         {{path: "/questions/import", body: sheet, allow: admin}}, // a preview only
 		"POST /questions/import/confirm": {{path: "/questions/import/confirm", body: form("rows", "[]"), allow: admin}},
+		"GET /questions/{id}":            {{path: p("/questions/%d", q.EditPage), allow: admin}},
+		"POST /questions/{id}": {{path: p("/questions/%d", q.EditPage), allow: admin,
+			body: form(quiz.ColType, "判断", quiz.ColStem, "页面修改后的判断题{role}", quiz.ColAnswer, "错", quiz.ColDifficulty, "2")}},
+		"POST /questions/{id}/remove": {{path: p("/questions/%d/remove", q.RemovePage), body: form(), allow: admin}},
 
 		// Exams: members of the scope take them, readers over it see the
 		// results, managers over it schedule and grade.
@@ -175,8 +192,11 @@ func quizAccess(h *harness, tokens map[string]string, f accessFixtures) map[stri
 			body: form("attempt_id", id(q.GradeAttempt), "question_id", id(q.ShortQ2), "score", "1"), allow: leadA}},
 
 		// JSON API.
-		"GET /api/v1/questions":                      {{path: "/api/v1/questions?type=single", allow: admin}},
-		"POST /api/v1/questions":                     {{path: "/api/v1/questions", body: `{"type":"判断","stem":"接口新增判断题{role}","answer":"对","difficulty":1}`, allow: admin}},
+		"GET /api/v1/questions":  {{path: "/api/v1/questions?type=single", allow: admin}},
+		"POST /api/v1/questions": {{path: "/api/v1/questions", body: `{"type":"判断","stem":"接口新增判断题{role}","answer":"对","difficulty":1}`, allow: admin}},
+		"PUT /api/v1/questions/{id}": {{path: p("/api/v1/questions/%d", q.EditAPI), allow: admin,
+			body: `{"type":"判断","stem":"接口修改后的判断题{role}","answer":"错","difficulty":2}`}},
+		"DELETE /api/v1/questions/{id}":              {{path: p("/api/v1/questions/%d", q.RemoveAPI), allow: admin}},
 		"POST /api/v1/questions/import":              {{path: "/api/v1/questions/import?dry_run=1", body: sheet, allow: admin}},
 		"GET /api/v1/questions/import/template.xlsx": {{path: "/api/v1/questions/import/template.xlsx", allow: admin}},
 		"GET /api/v1/questions/export.xlsx":          {{path: "/api/v1/questions/export.xlsx", allow: admin}},

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
@@ -14,6 +13,7 @@ func (h *quizWeb) apiQuestions(w http.ResponseWriter, r *http.Request, p *auth.P
 	q := r.URL.Query()
 	f := quiz.Filter{Type: quiz.Type(q.Get("type")), Tag: q.Get("tag"), Text: q.Get("q")}
 	f.SetID, _ = strconv.ParseInt(q.Get("set_id"), 10, 64)
+	f.Retired = q.Get("retired") == "1"
 	list, err := h.q.Questions(r.Context(), p, f)
 	if err != nil {
 		return err
@@ -27,32 +27,13 @@ func (h *quizWeb) apiQuestions(w http.ResponseWriter, r *http.Request, p *auth.P
 }
 
 func (h *quizWeb) apiQuestionCreate(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	var in struct {
-		Type        string   `json:"type"`
-		Stem        string   `json:"stem"`
-		Options     []string `json:"options"`
-		Answer      string   `json:"answer"`
-		Explanation string   `json:"explanation"`
-		Tags        []string `json:"tags"`
-		Difficulty  int      `json:"difficulty"`
-		MaterialID  *int64   `json:"material_id"`
-	}
+	var in questionJSON
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if len(in.Options) > quiz.MaxOptions {
-		return errs.Ef(errs.Invalid, "invalid_question", "选项不能超过%d个", quiz.MaxOptions)
-	}
-	cells := map[string]string{quiz.ColType: in.Type, quiz.ColStem: in.Stem, quiz.ColAnswer: in.Answer,
-		quiz.ColExplanation: in.Explanation, quiz.ColTags: strings.Join(in.Tags, "、")}
-	for i, o := range in.Options {
-		cells[quiz.ColOption(i)] = o
-	}
-	if in.Difficulty != 0 {
-		cells[quiz.ColDifficulty] = strconv.Itoa(in.Difficulty)
-	}
-	if in.MaterialID != nil {
-		cells[quiz.ColMaterial] = strconv.FormatInt(*in.MaterialID, 10)
+	cells, err := in.cells()
+	if err != nil {
+		return err
 	}
 	q, err := h.q.AddQuestion(r.Context(), p, cells)
 	if err != nil {

@@ -40,6 +40,7 @@ func (h *quizWeb) renderQuestions(w http.ResponseWriter, r *http.Request, p *aut
 	q := r.URL.Query()
 	f := quiz.Filter{Type: quiz.Type(q.Get("type")), Tag: strings.TrimSpace(q.Get("tag")), Text: strings.TrimSpace(q.Get("q")), Limit: 200}
 	f.SetID, _ = strconv.ParseInt(q.Get("set"), 10, 64)
+	f.Retired = q.Get("retired") == "1"
 	list, err := h.q.Questions(ctx, p, f)
 	if err != nil {
 		return err

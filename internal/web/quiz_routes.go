@@ -30,6 +30,9 @@ func (s *Server) registerQuiz() {
 	s.handle("GET", "/questions/export.xlsx", AdminG, "", h.questionsExport)
 	s.handle("POST", "/questions/import", AdminG, "", h.importPreviewPost)
 	s.handle("POST", "/questions/import/confirm", AdminG, "", h.importConfirmPost)
+	s.handle("GET", "/questions/{id}", AdminG, "", h.questionPage)
+	s.handle("POST", "/questions/{id}", AdminG, "", h.questionEditPost)
+	s.handle("POST", "/questions/{id}/remove", AdminG, "", h.questionRemovePost)
 
 	// Exams (岗位练兵).
 	s.handle("GET", "/exams", LoggedIn, "", h.examsPage)
@@ -42,8 +45,10 @@ func (s *Server) registerQuiz() {
 	s.handle("POST", "/exams/{id}/grading", Managers, "", h.gradingPost)
 
 	// JSON API.
-	s.handle("GET", "/api/v1/questions", AdminG, "题库题目（type、tag、q、set_id 筛选；含答案，仅管理员）", h.apiQuestions)
+	s.handle("GET", "/api/v1/questions", AdminG, "题库题目（type、tag、q、set_id 筛选，retired=1 列出已停用的题目；含答案，仅管理员）", h.apiQuestions)
 	s.handle("POST", "/api/v1/questions", AdminG, "新增题目 {type, stem, options, answer, explanation, tags, difficulty, material_id}；answer 写法同导入模板", h.apiQuestionCreate)
+	s.handle("PUT", "/api/v1/questions/{id}", AdminG, "修改题目（字段同新增）；已被抽入试卷、练习或已作答的题目不改原题：原题停用，修改后另存为新题并替换其在题集中的位置", h.apiQuestionEdit)
+	s.handle("DELETE", "/api/v1/questions/{id}", AdminG, "删除题目；已被抽入试卷、练习或已作答的题目改为停用（保留记录，不再抽取）", h.apiQuestionRemove)
 	s.handle("POST", "/api/v1/questions/import", AdminG, "导入题库 .xlsx（multipart 文件字段 file；dry_run=1 只检查）；有任何错误则全部不导入", h.apiQuestionImport)
 	s.handle("GET", "/api/v1/questions/import/template.xlsx", AdminG, "下载题库导入模板", h.questionsTemplate)
 	s.handle("GET", "/api/v1/questions/export.xlsx", AdminG, "导出题库 .xlsx（可再导入）", h.questionsExport)
