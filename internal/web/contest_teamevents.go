@@ -169,6 +169,7 @@ type teEntry struct {
 	Value string // as entered so far, shown for correction
 	DNF   bool
 	By    string
+	Bad   bool // the value was refused: shown marked, as typed
 }
 
 type teEnterPage struct {
@@ -185,9 +186,12 @@ func (cw *contestWeb) teEnter(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err != nil {
 		return err
 	}
+	return cw.s.render(w, http.StatusOK, "teamevent_enter", cw.enterPage(r, p, e, r.URL.Query().Get("project")))
+}
+
+func (cw *contestWeb) enterPage(r *http.Request, p *auth.Principal, e live.TeamEvent, key string) teEnterPage {
 	pg := teEnterPage{Page: cw.s.page(r, p, "te.enter"), E: e}
 	pg.Title = e.Name + " · " + pg.Title
-	key := r.URL.Query().Get("project")
 	if i := slices.IndexFunc(e.Cfg.Projects, func(x contest.Project) bool { return x.ID == key }); i >= 0 {
 		pr := e.Cfg.Projects[i]
 		pg.Project = &pr
@@ -202,7 +206,7 @@ func (cw *contestWeb) teEnter(w http.ResponseWriter, r *http.Request, p *auth.Pr
 			pg.Entries = append(pg.Entries, en)
 		}
 	}
-	return cw.s.render(w, http.StatusOK, "teamevent_enter", pg)
+	return pg
 }
 
 func (cw *contestWeb) teRecord(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -212,6 +216,18 @@ func (cw *contestWeb) teRecord(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	in := live.ResultInput{Project: r.FormValue("project"), Team: r.FormValue("team"), Value: r.FormValue("value"), DNF: r.FormValue("dnf") == "1"}
 	if err := cw.store.RecordResult(r.Context(), p.Actor(), e.ID, in); err != nil {
+		if x := errs.As(err); x.Kind == errs.Invalid && in.Project != "" {
+			// Back to the same phone form, the typed value kept, the
+			// reason on top: the referee corrects it and saves again.
+			pg := cw.enterPage(r, p, e, in.Project)
+			pg.Error = teamName(e, in.Team) + "：" + x.Message
+			for i := range pg.Entries {
+				if pg.Entries[i].Team.ID == in.Team {
+					pg.Entries[i].Value, pg.Entries[i].Bad = in.Value, true
+				}
+			}
+			return cw.s.render(w, http.StatusBadRequest, "teamevent_enter", pg)
+		}
 		return err
 	}
 	redirect(w, r, fmt.Sprintf("/teamevents/%d/enter?project=%s", e.ID, in.Project), msg.T("te.recorded", teamName(e, in.Team)))
