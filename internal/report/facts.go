@@ -356,7 +356,7 @@ func computeAndWrite(ctx context.Context, tx *db.Tx, r round.Round, units []org.
 			return nil, err
 		}
 	}
-	if err := gatherNotices(ctx, tx, r, units, facts); err != nil {
+	if err := gatherNotices(ctx, tx, r, units, filters, facts); err != nil {
 		return nil, err
 	}
 	list := make([]*fact, 0, len(units))
@@ -526,7 +526,8 @@ func heldStatus(r round.Round, held sql.NullTime, pp round.Postponement, hasPP b
 // gatherNotices counts, per unit, the round's notices addressed to it (to
 // an ancestor or itself) and the ones it has read. selfDue becomes
 // materials × members present: self-study is owed by those who came.
-func gatherNotices(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit, facts map[int64]*fact) error {
+// filters limit the read receipts to the units refreshed (nil: all).
+func gatherNotices(ctx context.Context, tx *db.Tx, r round.Round, units []org.Unit, filters [][]int64, facts map[int64]*fact) error {
 	rows, err := tx.Query(ctx, `SELECT o.path FROM notices n JOIN orgs o ON o.id = n.org_id WHERE n.round_key = ?`, r.Key())
 	if err != nil {
 		return errs.Wrap(err, "facts notices")
@@ -559,7 +560,18 @@ func gatherNotices(ctx context.Context, tx *db.Tx, r round.Round, units []org.Un
 	if len(paths) == 0 {
 		return nil
 	}
-	rows, err = tx.Query(ctx, `SELECT nr.org_id, COUNT(*) FROM notice_reads nr JOIN notices n ON n.id = nr.notice_id WHERE n.round_key = ? GROUP BY nr.org_id`, r.Key())
+	for _, ids := range filters {
+		if err := gatherReads(ctx, tx, r, ids, facts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// gatherReads counts the round's read receipts per unit (of ids, or all).
+func gatherReads(ctx context.Context, tx *db.Tx, r round.Round, ids []int64, facts map[int64]*fact) error {
+	q, args := filtered(`SELECT nr.org_id, COUNT(*) FROM notice_reads nr JOIN notices n ON n.id = nr.notice_id WHERE n.round_key = ? {in} GROUP BY nr.org_id`, "nr.org_id", ids)
+	rows, err := tx.Query(ctx, q, append([]any{r.Key()}, args...)...)
 	if err != nil {
 		return errs.Wrap(err, "facts reads")
 	}

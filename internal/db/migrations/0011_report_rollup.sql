@@ -89,6 +89,10 @@ CREATE TRIGGER rdue_orgs AFTER UPDATE OF parent_id, path ON orgs BEGIN
   INSERT INTO report_due_delta (org_id, deadline, d) VALUES (0, '', 0) ON CONFLICT DO NOTHING; END;
 -- +end
 -- +postgres
+-- Subtrees are found by path prefix (path LIKE '/1/7/%') when facts are
+-- refreshed; without this index that is a scan of every org of a province.
+CREATE INDEX IF NOT EXISTS orgs_path_prefix ON orgs (path text_pattern_ops);
+
 CREATE FUNCTION rdue_add(org BIGINT, dl TEXT, delta INTEGER) RETURNS void AS $$
 BEGIN
   INSERT INTO report_due_delta (org_id, deadline, d) VALUES (org, dl, delta)
