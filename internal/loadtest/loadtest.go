@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -152,10 +153,12 @@ func Run(ctx context.Context, cfg Config, s Setup) (Report, error) {
 		go r.pingAll(runCtx)
 	}
 	t1 := time.Now()
+	srv0, cli0 := procCPU(cfg.ServerPID), procCPU(os.Getpid())
 	if err := r.play(runCtx); err != nil {
 		return rep, err
 	}
 	rep.PlayTook = time.Since(t1)
+	rep.ServerCPU, rep.ClientCPU = procCPU(cfg.ServerPID)-srv0, procCPU(os.Getpid())-cli0
 	time.Sleep(time.Second) // stragglers and reconnects
 	r.finish(&rep)
 	rep.MemPeak = mem.peak()
@@ -524,7 +527,11 @@ func (r *runner) press(ctx context.Context, t *client, i int) error {
 	}
 	rep, err := r.await(ctx, ch, cmd)
 	if err != nil {
-		return err
+		// A press whose connection dropped on the way has no reply; the
+		// phone would see the outcome in the state it resumes with.
+		r.note("buzz_no_reply", nil)
+		r.logf("%s：%v", t.teamKey, err)
+		return nil
 	}
 	// The outcome is known when both the reply (my press is logged) and
 	// the decision (抢到, whoever won) have arrived.

@@ -43,8 +43,34 @@ type Report struct {
 	Wait       time.Duration
 	Notes      map[string]int
 
+	// CPU time used during the match (not the ramp-up): the server's
+	// (with --server-pid) and the generator's own. On a shared machine these
+	// say more than the latencies: they are what the fan-out costs.
+	ServerCPU, ClientCPU time.Duration
+
 	MemBefore, MemConnected, MemEnd, MemPeak Mem
 	LoadAvg                                  string
+}
+
+// procCPU is the CPU time a process has used so far (user + system), or 0
+// when it cannot be read (another machine).
+func procCPU(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	i := strings.LastIndexByte(string(b), ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * time.Second / 100 // USER_HZ is 100 on Linux
 }
 
 // Mem is the server's memory. HWM is the peak resident set (0 when only
@@ -89,6 +115,10 @@ func (r Report) Write(w io.Writer) {
 		for _, k := range keys {
 			fmt.Fprintf(w, "  %s × %d\n", k, r.Notes[k])
 		}
+	}
+	if r.ServerCPU > 0 && r.Frames > 0 {
+		fmt.Fprintf(w, "比赛期间 CPU：服务器 %.1fs（每帧约 %.1fµs），压测程序 %.1fs\n", r.ServerCPU.Seconds(),
+			float64(r.ServerCPU.Microseconds())/float64(r.Frames), r.ClientCPU.Seconds())
 	}
 	fmt.Fprintf(w, "服务器内存（%s）：连接前 %s，连接后 %s，结束 %s，峰值 %s   预算 ≤ 1 GiB：%s\n", r.MemPeak.Source,
 		mib(r.MemBefore.RSS), mib(r.MemConnected.RSS), mib(r.MemEnd.RSS), mib(max(r.MemPeak.RSS, r.MemPeak.HWM)),
