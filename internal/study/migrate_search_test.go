@@ -64,3 +64,72 @@ func TestUnigramBackfill(t *testing.T) {
 		}
 	})
 }
+
+// TestDocCountBackfill: migration 0010 derives the document count of every
+// term already indexed; it must equal the counts writeTerms keeps.
+func TestDocCountBackfill(t *testing.T) {
+	src, err := os.ReadFile("../db/migrations/0010_search_docs_question_retire.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := strings.Index(string(src), "INSERT INTO material_term_docs")
+	backfill := string(src)[start : start+strings.Index(string(src)[start:], ";")]
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		texts := [][2]string{{"学习党章", "党章党规，学习。"}, {"党规", "严守纪律"}, {"纪律", "学习纪律，ab"}}
+		want := map[int64]int{}
+		err := d.InTx(ctx, func(tx *db.Tx) error {
+			for _, x := range texts {
+				id, err := tx.Insert(ctx, `INSERT INTO materials (title, published_on, category, body, created_at, updated_at) VALUES (?, '2026-01-01', 'party_rules', ?, ?, ?)`, x[0], x[1], tx.Now, tx.Now)
+				if err != nil {
+					return err
+				}
+				if err := writeTerms(ctx, tx, id, x[0], x[1]); err != nil {
+					return err
+				}
+				for term := range indexTerms(x[0], x[1]) {
+					want[term]++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := docCountsOf(t, d)
+		if _, err := d.Exec(ctx, `DELETE FROM material_term_docs`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec(ctx, backfill); err != nil {
+			t.Fatalf("backfill: %v", err)
+		}
+		got := docCountsOf(t, d)
+		if len(got) != len(want) || len(kept) != len(want) {
+			t.Fatalf("%d terms backfilled, %d kept, want %d", len(got), len(kept), len(want))
+		}
+		for term, n := range want {
+			if got[term] != n || kept[term] != n {
+				t.Errorf("term %x: backfilled %d, kept %d, want %d", term, got[term], kept[term], n)
+			}
+		}
+	})
+}
+
+func docCountsOf(t *testing.T, d *db.DB) map[int64]int {
+	t.Helper()
+	rows, err := d.Query(context.Background(), `SELECT term, docs FROM material_term_docs`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var term int64
+		var n int
+		if err := rows.Scan(&term, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[term] = n
+	}
+	return out
+}
