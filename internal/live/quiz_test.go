@@ -280,6 +280,9 @@ func TestQuizLateAnswersAndFinish(t *testing.T) {
 			return len(evs) == 4 && evs[3].Type == contest.EvQuizClosed
 		})
 		tok2 := do(t, h, contest.Command{Type: contest.CmdQuizOpen})[0].Token
+		if r, err := NewStore(d).Results(ctx, id); err != nil || len(r.QuizItems) != 2 || r.QuizItems[1].Answer != "" || r.QuizItems[0].Answer != "B" {
+			t.Fatalf("results while question 2 is open give its answer away: %+v %v", r.QuizItems, err)
+		}
 		if _, err := h.Do(ctx, contest.Command{Type: contest.CmdQuizAnswer, Member: keys[2], Token: tok1, Choice: "B"}); errCode(err) != "quiz_not_open" {
 			t.Fatalf("answer with the previous question's token: %v", err)
 		}

@@ -102,10 +102,14 @@ type QuizItem struct {
 
 func quizItems(cfg contest.QuizConfig, evs []contest.Event) []QuizItem {
 	var out []QuizItem
+	open := false
 	for _, ev := range evs {
 		switch ev.Type {
+		case contest.EvQuizClosed:
+			open = false
 		case contest.EvQuizOpened:
 			q := cfg.Questions[ev.Index]
+			open = true
 			out = append(out, QuizItem{No: ev.Index + 1, Text: q.Text, Answer: q.Answer})
 		case contest.EvQuizAnswered:
 			if len(out) > 0 {
@@ -115,6 +119,11 @@ func quizItems(cfg contest.QuizConfig, evs []contest.Event) []QuizItem {
 				}
 			}
 		}
+	}
+	if open {
+		// The results page is public: a question still open keeps its
+		// answer (and how many got it right) to itself.
+		out[len(out)-1].Answer, out[len(out)-1].Correct = "", 0
 	}
 	return out
 }

@@ -44,6 +44,12 @@ func init() {
 		"contest.quiz.add":           "手工添加选择题",
 		"contest.quiz.options":       "选项（每行一个，至少2个）",
 		"contest.quiz.answerLetters": "答案（选项字母，如 B 或 AC）",
+		"contest.quiz.items":         "各题作答情况",
+		"contest.quiz.itemNo":        "题号",
+		"contest.quiz.itemText":      "题目",
+		"contest.quiz.itemAnswer":    "答案",
+		"contest.quiz.itemAnswered":  "作答人数",
+		"contest.quiz.itemCorrect":   "答对人数",
 
 		// Team events (户外拓展).
 		"te.created":         "团体项目已创建，已预置五个项目，请添加参赛队和裁判",

@@ -681,8 +681,10 @@
     var bar = el("div", "controls");
     var total = s.total || (info && info.questions) || 0;
     var n = s.index < 0 ? 1 : s.index + 2;
-    bar.appendChild(button("开放第 " + n + " 题", "primary", function () { command({ type: "quiz_open" }); }, s.open || s.final || n > total));
-    bar.appendChild(button("提前结束本题", "", function () { command({ type: "quiz_close" }); }, !s.open));
+    if (!s.final) {
+      bar.appendChild(button("开放第 " + n + " 题", "primary", function () { command({ type: "quiz_open" }); }, s.open || n > total));
+      bar.appendChild(button("提前结束本题", "", function () { command({ type: "quiz_close" }); }, !s.open));
+    }
     var links = el("p", "quiz-links");
     [["查看成绩", "/results"], ["导出 Excel", "/export"], ["打开大屏", "/screen"]].forEach(function (x) {
       var a = el("a", "button", x[0]);
