@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"xuejiangping/internal/app"
+	"xuejiangping/internal/db"
 	"xuejiangping/internal/demo"
 	"xuejiangping/internal/quiz"
 )
@@ -114,4 +115,63 @@ func quizItoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return quizItoa(n/10) + string(rune('0'+n%10))
+}
+
+// TestQuestionEditInBrowser: the admin opens a question of the bank from
+// its list, corrects its explanation and saves; a question nobody has met
+// is changed in place. Then removes another question nobody has met.
+func TestQuestionEditInBrowser(t *testing.T) {
+	t.Parallel()
+	a := startApp(t)
+	ensureQuiz(t, a)
+	base := a.URL()
+	ctx := newBrowser(t, 1280, 900)
+	login(t, ctx, base, "admin")
+	// A question nobody has met: added now.
+	add := func(stem string) int64 {
+		var id int64
+		err := a.DB.InTx(context.Background(), func(tx *db.Tx) error {
+			var err error
+			id, err = quiz.InsertQuestion(context.Background(), tx, quiz.Question{Type: quiz.TrueFalse, Stem: stem, Answer: quiz.Answer{Truth: true}, Difficulty: 1}, 0)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	id, gone := add("浏览器测试：每月开展两次学讲评活动。"), add("浏览器测试：要删除的题。")
+	sid := strconv.FormatInt(id, 10)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/questions?q="+"浏览器测试"),
+		chromedp.WaitVisible(`#list`),
+		chromedp.Click(`#list a[href="/questions/`+sid+`"]`),
+		chromedp.WaitVisible(`#edit textarea[name="`+quiz.ColExplanation+`"]`),
+		chromedp.SetValue(`#edit textarea[name="`+quiz.ColExplanation+`"]`, "上下半月各一次。"),
+		chromedp.Click(`#edit button[type=submit]`),
+		chromedp.WaitVisible(`.flash`),
+	)
+	if err != nil {
+		t.Fatalf("edit a question: %v", err)
+	}
+	if flash := text(t, ctx, `.flash`); !strings.Contains(flash, sid) {
+		t.Errorf("flash after saving: %q", flash)
+	}
+	var expl string
+	if err := a.DB.QueryRow(context.Background(), `SELECT explanation FROM questions WHERE id = ?`, id).Scan(&expl); err != nil || expl != "上下半月各一次。" {
+		t.Errorf("explanation after saving: %q (%v)", expl, err)
+	}
+	shot(t, ctx, "question-edit")
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/questions/"+strconv.FormatInt(gone, 10)),
+		chromedp.Click(`#remove button[type=submit]`),
+		chromedp.WaitVisible(`.flash`),
+	)
+	if err != nil {
+		t.Fatalf("remove a question: %v", err)
+	}
+	var n int
+	if err := a.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM questions WHERE id = ?`, gone).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the removed question is still stored (%d, %v)", n, err)
+	}
 }
