@@ -218,9 +218,17 @@ func refreshUnits(ctx context.Context, tx *db.Tx, r round.Round, orgIDs []int64)
 	if err != nil {
 		return err
 	}
+	tops := topPaths(paths)
+	for _, p := range tops {
+		if depth(p) == 1 {
+			// The whole tree (a notice to the district, say): one pass
+			// over the round beats thousands of per-unit lookups.
+			return buildRound(ctx, tx, r, nil)
+		}
+	}
 	var units []org.Unit
 	var stale []int64
-	for _, p := range topPaths(paths) {
+	for _, p := range tops {
 		us, err := org.Units(ctx, tx, p)
 		if err != nil {
 			return err

@@ -63,6 +63,15 @@ func TestRollupsFollowChanges(t *testing.T) {
 		}
 		verify("held", orgs...)
 
+		// A second notice to the whole district, read by A: every unit owes
+		// one more receipt.
+		n := insertID(t, d, `INSERT INTO notices (round_key, kind, title, body, org_id, published_at) VALUES (?, 'supplement', '补充', '正文', 1, ?)`, rk, now)
+		mustExec(t, d, `INSERT INTO notice_reads (notice_id, org_id, user_id, read_at) VALUES (?, 3, 1, ?)`, n, now)
+		if got := total(1); got.NoticesDue != 6 || got.NoticesRead != 2 {
+			t.Errorf("after a second notice: due %d read %d, want 6 and 2", got.NoticesDue, got.NoticesRead)
+		}
+		verify("notice", orgs...)
+
 		// A new problem in group B一组 (5), due 10 December: not overdue on
 		// the 1st, overdue on the 11th with nothing written in between —
 		// under the group, its branch, the committee and the district.
