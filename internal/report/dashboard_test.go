@@ -187,7 +187,7 @@ func TestDashboardKeepsUp(t *testing.T) {
 		if got.OnTime != 2 || got.NotHeld != 0 || got.Present != 5 || got.Rectified != 2 || got.Overdue != 0 || got.Members != 8 {
 			t.Errorf("after new records: %+v", got)
 		}
-		// The trend (cached per round version) moved too.
+		// The trend (read from the same rollups) moved too.
 		for _, tp := range dash.Trend {
 			if tp.RoundKey == "2025-10-1" && (tp.F.OnTime != 2 || tp.F.Present != 5) {
 				t.Errorf("trend point after new records: %+v", tp.F)

@@ -89,8 +89,7 @@ func (s *Service) lockFacts(ctx context.Context, tx *db.Tx) error {
 	return errs.Wrap(err, "facts lock")
 }
 
-// builtRounds maps each built round to its version: the time its facts
-// last changed, which keys the in-memory cache of aggregates (cache.go).
+// builtRounds maps each built round to the time its facts last changed.
 func (s *Service) builtRounds(ctx context.Context) (map[string]time.Time, error) {
 	rows, err := s.DB.Query(ctx, `SELECT round_key, built_at FROM report_rounds`)
 	if err != nil {
@@ -177,7 +176,7 @@ func (s *Service) refreshDirty(ctx context.Context, built map[string]time.Time) 
 			if err := refreshUnits(ctx, tx, r, orgs); err != nil {
 				return err
 			}
-			// A new version: cached aggregates of this round are stale.
+			// When the round's figures last changed.
 			if _, err := tx.Exec(ctx, `UPDATE report_rounds SET built_at = ? WHERE round_key = ?`, tx.Now, key); err != nil {
 				return errs.Wrap(err, "round version")
 			}
