@@ -176,6 +176,11 @@ func TestContestOnlineQuiz(t *testing.T) {
 	}
 
 	browser := contestBrowser(t)
+	setup := cqOpen(t, browser, base, "admin", fmt.Sprintf("/contests/%d", id), 1280, 900, `main h1`)
+	setup.waitText("main", fmt.Sprintf("/contests/%d/play", id)) // where members join, with its QR
+	setup.waitText("main", "题目（2）")
+	setup.waitText("main", "每题作答时间 60 秒")
+	setup.shot("quiz-setup")
 	host := cqOpen(t, browser, base, "admin", fmt.Sprintf("/contests/%d/host", id), 1280, 900, `#conn.ok`)
 	screen := cqOpen(t, browser, base, "", fmt.Sprintf("/contests/%d/screen", id), 1920, 1080, `#conn.ok`)
 	m1 := cqOpen(t, browser, base, "dangyuan", fmt.Sprintf("/contests/%d/play", id), 375, 740, `#conn.ok`)

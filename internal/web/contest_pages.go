@@ -130,6 +130,7 @@ type contestSetupPage struct {
 	Bank     bankChoices
 	PlayURL  string // quiz: where members answer
 	PlayQR   template.URL
+	AnswerS  int // quiz: answer time per question, seconds
 }
 
 // bankChoices is what the "draw from the bank" form offers: sets, tags with
@@ -181,6 +182,7 @@ func (cw *contestWeb) setup(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	}
 	if c.Kind == "quiz" {
 		pg.PlayURL = fmt.Sprintf("%s/contests/%d/play", baseURL(r), c.ID)
+		pg.AnswerS = c.AnswerMS / 1000
 		qr, _ := qrSVG(pg.PlayURL)
 		pg.PlayQR = template.URL(qr)
 	}
