@@ -143,6 +143,7 @@ func init() {
 		"ledger.filter":       "筛选",
 		"ledger.export":       "导出 .xlsx",
 		"ledger.total":        "共 %v 条",
+		"ledger.pageInfo":     "第 %v/%v 页",
 		"ledger.ofWhich":      "，其中",
 		"ledger.overdueCount": "逾期 %v 条",
 		"ledger.org":          "单位",

@@ -197,8 +197,62 @@ func (s *Service) scanItem(sc interface{ Scan(...any) error }) (Item, error) {
 }
 
 // Ledger lists rectifications the principal may see: everything in their
-// reading scope, plus their own as an owner.
+// reading scope, plus their own as an owner; newest first, at most 5,000
+// (the export and the API).
 func (s *Service) Ledger(ctx context.Context, p *auth.Principal, f Filter) ([]Item, error) {
+	where, args, err := s.ledgerWhere(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.ledgerRows(ctx, where, args, 0, 5000)
+}
+
+// LedgerCounts are the totals of a filtered ledger, for paging it.
+type LedgerCounts struct {
+	Total   int
+	Overdue int
+}
+
+// LedgerPage is one page of the ledger and the totals of the whole
+// filtered list: a district holds thousands of rectifications, too many
+// for one page on a phone.
+func (s *Service) LedgerPage(ctx context.Context, p *auth.Principal, f Filter, offset, limit int) ([]Item, LedgerCounts, error) {
+	var c LedgerCounts
+	where, args, err := s.ledgerWhere(ctx, p, f)
+	if err != nil {
+		return nil, c, err
+	}
+	today := s.Now().In(s.Zone).Format("2006-01-02")
+	err = s.DB.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.status IN ('pending','in_progress') AND r.deadline < ? THEN 1 ELSE 0 END), 0)
+		FROM rectifications r JOIN orgs o ON o.id = r.org_id JOIN members mb ON mb.id = r.owner_id WHERE `+where,
+		append([]any{today}, args...)...).Scan(&c.Total, &c.Overdue)
+	if err != nil {
+		return nil, c, errs.Wrap(err, "ledger counts")
+	}
+	items, err := s.ledgerRows(ctx, where, args, offset, limit)
+	return items, c, err
+}
+
+func (s *Service) ledgerRows(ctx context.Context, where string, args []any, offset, limit int) ([]Item, error) {
+	rows, err := s.DB.Query(ctx, `SELECT `+itemCols+` FROM rectifications r JOIN orgs o ON o.id = r.org_id JOIN members mb ON mb.id = r.owner_id
+		WHERE `+where+` ORDER BY r.id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, errs.Wrap(err, "ledger")
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		it, err := s.scanItem(rows)
+		if err != nil {
+			return nil, errs.Wrap(err, "ledger scan")
+		}
+		out = append(out, it)
+	}
+	return out, errs.Wrap(rows.Err(), "ledger rows")
+}
+
+// ledgerWhere turns the scope and the filter into a WHERE clause.
+func (s *Service) ledgerWhere(ctx context.Context, p *auth.Principal, f Filter) (string, []any, error) {
 	var where []string
 	var args []any
 	var scope []string
@@ -211,13 +265,13 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, f Filter) ([]It
 		args = append(args, p.MemberID)
 	}
 	if len(scope) == 0 {
-		return nil, errs.Forbid()
+		return "", nil, errs.Forbid()
 	}
 	where = append(where, "("+strings.Join(scope, " OR ")+")")
 	if f.OrgID != 0 {
 		var path string
 		if err := s.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, f.OrgID).Scan(&path); err != nil {
-			return nil, errs.NotFoundf("组织")
+			return "", nil, errs.NotFoundf("组织")
 		}
 		where = append(where, "o.path LIKE ?")
 		args = append(args, path+"%")
@@ -225,7 +279,7 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, f Filter) ([]It
 	if f.Status != "" {
 		st, err := ParseStatus(f.Status)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		where = append(where, "r.status = ?")
 		args = append(args, string(st))
@@ -233,7 +287,7 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, f Filter) ([]It
 	if f.Category != "" {
 		c, err := ParseCategory(f.Category)
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		where = append(where, "r.category = ?")
 		args = append(args, string(c))
@@ -251,21 +305,7 @@ func (s *Service) Ledger(ctx context.Context, p *auth.Principal, f Filter) ([]It
 		where = append(where, "r.status IN ('pending','in_progress') AND r.deadline < ?")
 		args = append(args, today)
 	}
-	rows, err := s.DB.Query(ctx, `SELECT `+itemCols+` FROM rectifications r JOIN orgs o ON o.id = r.org_id JOIN members mb ON mb.id = r.owner_id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id DESC LIMIT 5000`, args...)
-	if err != nil {
-		return nil, errs.Wrap(err, "ledger")
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		it, err := s.scanItem(rows)
-		if err != nil {
-			return nil, errs.Wrap(err, "ledger scan")
-		}
-		out = append(out, it)
-	}
-	return out, errs.Wrap(rows.Err(), "ledger rows")
+	return strings.Join(where, " AND "), args, nil
 }
 
 // Get returns one rectification the principal may see.

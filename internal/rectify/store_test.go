@@ -154,6 +154,20 @@ func TestLedgerFilters(t *testing.T) {
 		today = at("2026-03-21 00:30")
 		defer func() { today = at("2026-03-14 16:00") }()
 		same("overdue", ids(f.admin, rectify.Filter{Overdue: true}), r3)
+		// Pages of two: the counts cover the whole filtered list.
+		page1, c, err := rs.LedgerPage(ctx, f.admin, rectify.Filter{}, 0, 2)
+		mustOK(t, err, "ledger page 1")
+		page2, c2, err := rs.LedgerPage(ctx, f.admin, rectify.Filter{}, 2, 2)
+		mustOK(t, err, "ledger page 2")
+		if c != (rectify.LedgerCounts{Total: 3, Overdue: 1}) || c2 != c {
+			t.Errorf("counts %+v / %+v, want 3 in all, 1 overdue", c, c2)
+		}
+		if len(page1) != 2 || page1[0].ID != r3 || page1[1].ID != r2 || len(page2) != 1 || page2[0].ID != r1 {
+			t.Errorf("pages %v / %v", page1, page2)
+		}
+		if _, c, _ := rs.LedgerPage(ctx, f.shuji, rectify.Filter{}, 0, 10); c.Total != 2 {
+			t.Errorf("secretary's count %d, want 2 (their branch)", c.Total)
+		}
 		items, _ := rs.Ledger(ctx, f.admin, rectify.Filter{})
 		for _, it := range items {
 			if it.Overdue != (it.ID == r3) {

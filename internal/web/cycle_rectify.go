@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"xuejiangping/internal/auth"
@@ -21,8 +22,16 @@ type ledgerPage struct {
 	Statuses []kindOpt
 	Cats     []kindOpt
 	Overdue  int
-	Query    string
+	Total    int
+	Query    string // the filters, for the export link
+	PageNo   int    // 1-based
+	Pages    int
+	Prev     string
+	Next     string
 }
+
+// ledgerPageSize is how many rectifications one page of the ledger shows.
+const ledgerPageSize = 100
 
 type ledgerForm struct {
 	Status, Category, Q string
@@ -43,21 +52,33 @@ func ledgerFilter(r *http.Request, p *auth.Principal) (rectify.Filter, ledgerFor
 
 func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	fl, f := ledgerFilter(r, p)
-	items, err := s.rectify.Ledger(r.Context(), p, fl)
+	pageNo := 1
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 1 {
+		pageNo = n
+	}
+	items, counts, err := s.rectify.LedgerPage(r.Context(), p, fl, (pageNo-1)*ledgerPageSize, ledgerPageSize)
 	if err != nil {
 		return err
 	}
-	pg := ledgerPage{Page: s.page(r, p, "rect.title"), Items: items, F: f, Query: r.URL.RawQuery}
+	q := r.URL.Query()
+	q.Del("page")
+	pg := ledgerPage{Page: s.page(r, p, "rect.title"), Items: items, F: f, Query: q.Encode(),
+		Total: counts.Total, Overdue: counts.Overdue, PageNo: pageNo, Pages: max(1, (counts.Total+ledgerPageSize-1)/ledgerPageSize)}
+	link := func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return "/rectifications?" + q.Encode()
+	}
+	if pageNo > 1 {
+		pg.Prev = link(min(pageNo-1, pg.Pages))
+	}
+	if pageNo < pg.Pages {
+		pg.Next = link(pageNo + 1)
+	}
 	for _, st := range rectify.Statuses() {
 		pg.Statuses = append(pg.Statuses, kindOpt{string(st), st.Label()})
 	}
 	for _, c := range rectify.Categories() {
 		pg.Cats = append(pg.Cats, kindOpt{string(c), c.Label()})
-	}
-	for _, it := range items {
-		if it.Overdue {
-			pg.Overdue++
-		}
 	}
 	return s.render(w, http.StatusOK, "ledger", pg)
 }
