@@ -187,6 +187,7 @@ func TestContestOnlineQuiz(t *testing.T) {
 	m2 := cqOpen(t, browser, base, "shuji", fmt.Sprintf("/contests/%d/play", id), 375, 740, `#conn.ok`)
 
 	screen.waitText(".qtext", "线上竞答即将开始")
+	screen.poll("join QR shown before the first question", `document.getElementById("quiz-join") && !document.getElementById("quiz-join").hidden ? "ok" : ""`)
 	m1.waitText(".qtext", "竞答即将开始")
 	screen.shot("quiz-screen-waiting")
 
@@ -198,6 +199,7 @@ func TestContestOnlineQuiz(t *testing.T) {
 	screen.waitText(".quiz-count", "已作答 2 人")
 	host.waitText(".quiz-count", "已作答 2 人")
 	screen.shot("quiz-screen-open")
+	screen.poll("join QR hidden during a question", `document.getElementById("quiz-join").hidden ? "ok" : ""`)
 	m1.shot("quiz-phone-answered")
 	host.clickLabel("提前结束本题")
 	screen.waitText(".quiz-correct", "答对 1 人")

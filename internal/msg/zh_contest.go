@@ -34,6 +34,7 @@ func init() {
 		"contest.quiz.join":          "党员参加方式",
 		"contest.quiz.joinHelp":      "党员登录平台后打开下面的地址（或扫描二维码），即可在手机上作答。每人每题只能提交一次。",
 		"contest.quiz.qrAlt":         "线上竞答入口二维码",
+		"contest.quiz.scan":          "用手机扫码参加（请先登录平台）",
 		"contest.quiz.rules":         "规则",
 		"contest.quiz.rulesText":     "每题作答时间 %d 秒。答对得10分，另按作答速度加0至10分（越快越多）；答错不扣分。答对得分和速度分分开统计。",
 		"contest.quiz.answerTime":    "每题作答时间（秒）",

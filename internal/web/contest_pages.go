@@ -401,6 +401,10 @@ type contestLivePage struct {
 	Member string // play: the member key
 	Join   bool   // buzzer without a valid code: show the code form
 	Bare   bool   // big screen: no navigation
+	// JoinQR is the quiz's join code on the big screen before the first
+	// question, so the hall scans it from the projector.
+	JoinQR  template.URL
+	JoinURL string
 }
 
 func (cw *contestWeb) livePage(w http.ResponseWriter, r *http.Request, p *auth.Principal, c live.Contest, mode, titleKey string, fill func(*contestLivePage)) error {
@@ -477,7 +481,14 @@ func (cw *contestWeb) screenPage(w http.ResponseWriter, r *http.Request, p *auth
 	if err != nil {
 		return err
 	}
-	return cw.livePage(w, r, p, c, "screen", "contest.screen", func(pg *contestLivePage) { pg.Bare = true })
+	return cw.livePage(w, r, p, c, "screen", "contest.screen", func(pg *contestLivePage) {
+		pg.Bare = true
+		if c.Kind == "quiz" {
+			pg.JoinURL = fmt.Sprintf("%s/contests/%d/play", baseURL(r), c.ID)
+			qr, _ := qrSVG(pg.JoinURL)
+			pg.JoinQR = template.URL(qr)
+		}
+	})
 }
 
 func (cw *contestWeb) audiencePage(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {

@@ -634,6 +634,9 @@
 
   function renderQuiz() {
     var s = snap || {};
+    // The join QR shows on the big screen until the first question.
+    var join = document.getElementById("quiz-join");
+    if (join) join.hidden = !!(s.question || s.final);
     var wrap = el("div", mode === "screen" || mode === "audience" ? "screen quiz-screen" : "quiz-" + mode);
     wrap.appendChild(quizHead(s));
     var box = el("section", mode === "screen" ? "screen-q" : "card quiz-q");
@@ -649,7 +652,7 @@
     }
     var main = el("div", mode === "screen" ? "screen-main" : "quiz-main");
     main.appendChild(box);
-    if (mode !== "play" && !s.final) {
+    if (mode !== "play" && !s.final && s.question) {
       var side = el("aside", "screen-side quiz-side");
       side.appendChild(countdown(mode === "screen" ? "screen-countdown" : ""));
       side.appendChild(el("p", "quiz-count", "已作答 " + (s.answers || 0) + " 人"));
