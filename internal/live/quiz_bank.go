@@ -171,7 +171,9 @@ func loadBankQuestions(ctx context.Context, tx *db.Tx, setID int64) ([]quiz.Ques
 		q += ` JOIN question_set_items i ON i.question_id = q.id WHERE i.set_id = ? ORDER BY i.position`
 		args = append(args, setID)
 	} else {
-		q += ` ORDER BY q.id`
+		// A retired question stays for old results but is never drawn
+		// again (sets drop their retired questions when they retire).
+		q += ` WHERE q.retired_at IS NULL ORDER BY q.id`
 	}
 	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
