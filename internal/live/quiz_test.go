@@ -373,3 +373,37 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A member's phone that reconnects learns from its first frame that it
+// already answered the open question, and with which choice; another
+// member's phone learns it has not.
+func TestQuizResumeKnowsMyAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		id, keys := setupQuiz(t, d, 2)
+		clk := &fakeClock{t: time.Now()}
+		m, h := quizHub(t, d, id, clk)
+		defer m.Close()
+		tok := do(t, h, contest.Command{Type: contest.CmdQuizOpen})[0].Token
+		clk.Add(time.Second)
+		do(t, h, contest.Command{Type: contest.CmdQuizAnswer, Member: keys[0], Token: tok, Choice: "B"})
+		for i, want := range []string{"B", ""} {
+			sub := NewSub(contest.RoleAudience)
+			sub.Member = keys[i]
+			b, err := h.Subscribe(sub, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var hello struct {
+				Snap contest.QuizSnapshot `json:"snap"`
+				Mine *contest.QuizMine    `json:"mine"`
+			}
+			if err := json.Unmarshal(b, &hello); err != nil {
+				t.Fatal(err)
+			}
+			if hello.Mine == nil || hello.Mine.Choice != want || hello.Snap.Token != tok || !hello.Snap.Open {
+				t.Errorf("member %d: hello mine %+v snap open %v, want choice %q", i, hello.Mine, hello.Snap.Open, want)
+			}
+			h.Unsubscribe(sub)
+		}
+	})
+}
