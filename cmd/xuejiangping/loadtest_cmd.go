@@ -23,6 +23,7 @@ const loadtestUsage = `用法: xuejiangping loadtest contest --clients N --addr 
 准备方式：压测程序直接写入服务器所用的数据库（--data 或 --db，与 serve 相同）：创建或重置账号
 loadtest-host、loadtest-judge1…（每次运行设置新的随机密码），新建一场比赛（参赛队、评委、题目），
 然后通过 HTTP 登录（/api/v1/session）、通过 /contests/{id}/ws 连接。服务器无需重启。
+每次运行都会留下一场名为“压力测试 …”的比赛（系列“压力测试”）；请勿对生产数据库运行。
 
 服务器内存：给出 --server-pid 时读取 /proc/<pid>/status 的 VmRSS/VmHWM，否则读取 /metrics。
 同一台机器上 1 万个连接需要两边都提高文件描述符上限（ulimit -n 65536 或系统允许的上限）。
