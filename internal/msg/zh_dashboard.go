@@ -9,6 +9,7 @@ func init() {
 		"dash.level":             "层级",
 		"dash.round":             "轮次",
 		"dash.export":            "导出 .xlsx",
+		"dash.updating":          "数据正在更新：刚有覆盖全市（全省）的变动，后台正在汇总，以下为更新前的数据，请稍后刷新。",
 		"dash.pendingNote":       "（开展时间窗口未结束，未开展的单元计为“待开展”）",
 		"dash.sourceNote":        "。数据均由会议记录、签到、自学、发言、点评、整改台账和通知回执自动得出，不统计登录、在线时长或学习时长。",
 		"dash.overall":           "总体情况",

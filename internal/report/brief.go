@@ -160,7 +160,7 @@ func (s *Service) briefBody(ctx context.Context, top OrgRef, from, to round.Roun
 	for r := from; r.Key() <= to.Key(); r = round.Next(cal, r) {
 		rounds = append(rounds, r)
 	}
-	if _, err := s.ensure(ctx, rounds); err != nil {
+	if _, _, err := s.ensure(ctx, rounds, false); err != nil {
 		return "", err
 	}
 	var b strings.Builder

@@ -116,6 +116,9 @@ type Dashboard struct {
 	Ranking    []Row        `json:"ranking"`
 	Trend      []TrendPoint `json:"trend"`
 	Rounds     []RoundOpt   `json:"-"`
+	// Updating: a large change is being taken in; the figures are those
+	// of the last refresh and the page says so.
+	Updating bool `json:"updating"`
 }
 
 // RoundOpt is a round in a picker.
@@ -143,10 +146,11 @@ func (s *Service) Dashboard(ctx context.Context, p *auth.Principal, key string, 
 	if !slices.ContainsFunc(all, func(x round.Round) bool { return x.Key() == r.Key() }) {
 		trendRounds = append([]round.Round{r}, all...)
 	}
-	if _, err := s.ensure(ctx, trendRounds); err != nil {
+	_, updating, err := s.ensure(ctx, trendRounds, true)
+	if err != nil {
 		return nil, err
 	}
-	d := &Dashboard{Round: r.Key(), RoundLabel: r.Label(), Org: o, WindowOpen: s.Now().Before(r.WindowEnd)}
+	d := &Dashboard{Round: r.Key(), RoundLabel: r.Label(), Org: o, WindowOpen: s.Now().Before(r.WindowEnd), Updating: updating}
 	for _, x := range all {
 		d.Rounds = append(d.Rounds, RoundOpt{x.Key(), x.Label()})
 	}
@@ -500,7 +504,7 @@ func (s *Service) trend(ctx context.Context, o OrgRef, rounds []round.Round) ([]
 // UnitFacts lists every activity unit under o in round r with its figures,
 // for bulletins (which name units, not committees).
 func (s *Service) unitFacts(ctx context.Context, q db.Querier, r round.Round, o OrgRef) ([]Row, error) {
-	if _, err := s.ensure(ctx, []round.Round{r}); err != nil {
+	if _, _, err := s.ensure(ctx, []round.Round{r}, false); err != nil {
 		return nil, err
 	}
 	col, err := levelCol(depth(o.Path))

@@ -214,3 +214,56 @@ func checkFigures(t *testing.T, what string, got, want Figures) {
 		t.Errorf("%s figures\n got %+v\nwant %+v", what, got, want)
 	}
 }
+
+// A change reaching the whole tree of a large installation is taken in by
+// a background refresh: the dashboard answers at once with the last
+// figures and says it is updating, then shows the new ones. A change to
+// one group is still taken in at once.
+func TestDashboardLargeChangeInBackground(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		f := newFixture(t, d)
+		f.s.AsyncAbove = 0 // the fixture's own records are taken in first
+		first, err := f.s.Dashboard(f.ctx, f.p, "2025-10-1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.s.AsyncAbove = 1 // from now on treat this small tree as a province
+		if first.Updating || first.Total.NoticesDue != 3 {
+			t.Fatalf("first view: updating %v, notices due %d (want 3)", first.Updating, first.Total.NoticesDue)
+		}
+		now := at(20, 0)
+		// One group's meeting: small, refreshed at once.
+		mustExec(t, d, `INSERT INTO meetings (org_id, round_key, planned_at, secret, held_at, created_at, updated_at) VALUES (6, '2025-10-1', ?, 's', ?, ?, ?)`,
+			at(14, 9), at(14, 9), now, now)
+		small, err := f.s.Dashboard(f.ctx, f.p, "2025-10-1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if small.Updating || small.Total.OnTime != first.Total.OnTime+1 {
+			t.Fatalf("small change: updating %v, on time %d (was %d)", small.Updating, small.Total.OnTime, first.Total.OnTime)
+		}
+		// A notice to the whole district: every unit owes one more read.
+		insertID(t, d, `INSERT INTO notices (round_key, kind, title, body, org_id, published_at) VALUES ('2025-10-1', 'supplement', '补充通知', '正文', 1, ?)`, now)
+		during, err := f.s.Dashboard(f.ctx, f.p, "2025-10-1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !during.Updating {
+			t.Fatalf("a district-wide change did not go to the background")
+		}
+		if during.Total.NoticesDue != 3 {
+			t.Errorf("while updating, notices due %d: want the last refresh's 3", during.Total.NoticesDue)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for f.s.Refreshing() && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		after, err := f.s.Dashboard(f.ctx, f.p, "2025-10-1", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.Updating || after.Total.NoticesDue != 6 || after.Total.OnTime != small.Total.OnTime {
+			t.Errorf("after the background refresh: updating %v, notices due %d (want 6), on time %d", after.Updating, after.Total.NoticesDue, after.Total.OnTime)
+		}
+	})
+}

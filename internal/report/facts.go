@@ -44,13 +44,21 @@ type fact struct {
 }
 
 // ensure brings the facts of the given rounds up to date and returns the
-// version of every built round.
-func (s *Service) ensure(ctx context.Context, rounds []round.Round) (map[string]time.Time, error) {
+// version of every built round. With stale allowed (the dashboards), a
+// change too big to refresh within a page view — at province scale, a
+// notice to a whole city or the province touches every unit under it — is
+// refreshed in the background instead, and updating says the figures are
+// those of the last refresh. Bulletins and briefs, which name units, wait.
+func (s *Service) ensure(ctx context.Context, rounds []round.Round, stale bool) (built map[string]time.Time, updating bool, err error) {
+	if stale && s.refreshing.Load() {
+		built, err := s.builtRounds(ctx)
+		return built, true, err
+	}
 	s.factsMu.Lock()
 	defer s.factsMu.Unlock()
-	built, err := s.builtRounds(ctx)
+	built, err = s.builtRounds(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	changed := false
 	for _, r := range rounds {
@@ -64,18 +72,32 @@ func (s *Service) ensure(ctx context.Context, rounds []round.Round) (map[string]
 			return buildRound(ctx, tx, r, nil)
 		})
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		built[r.Key()], changed = time.Time{}, true
 	}
+	if stale {
+		big, err := s.bigChange(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		if big {
+			s.refreshInBackground()
+			if changed {
+				built, err = s.builtRounds(ctx)
+			}
+			return built, true, err
+		}
+	}
 	refreshed, err := s.refreshDirty(ctx, built)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if changed || refreshed {
-		return s.builtRounds(ctx)
+		built, err = s.builtRounds(ctx)
+		return built, false, err
 	}
-	return built, nil
+	return built, false, nil
 }
 
 // lockFacts serialises the writers of facts and rollups across instances

@@ -14,8 +14,10 @@ package report
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"xuejiangping/internal/auth"
@@ -30,9 +32,16 @@ type Service struct {
 	Rounds *round.Service
 	Now    func() time.Time
 
-	factsMu sync.Mutex // one refresher at a time: two dashboards never build the same round twice
-	sim     simState
-	opt     optional
+	factsMu    sync.Mutex  // one refresher at a time: two dashboards never build the same round twice
+	refreshing atomic.Bool // a background refresh is under way
+	// AsyncAbove: with at least this many orgs, a change reaching a whole
+	// city or the province is refreshed in the background (see ensure).
+	// Zero never does.
+	AsyncAbove int
+	// Log reports background refreshes that failed.
+	Log *slog.Logger
+	sim simState
+	opt optional
 }
 
 // NewService returns a Service on d.
@@ -40,7 +49,7 @@ func NewService(d *db.DB, rounds *round.Service) *Service {
 	if rounds == nil {
 		rounds = round.NewService(d)
 	}
-	return &Service{DB: d, Rounds: rounds, Now: time.Now}
+	return &Service{DB: d, Rounds: rounds, Now: time.Now, AsyncAbove: 20000, Log: slog.Default()}
 }
 
 // analysts may read dashboards, similar speeches and drafts.
