@@ -347,7 +347,7 @@ func (h *Hub) run(ctx context.Context) {
 		case <-push:
 			if h.quizDirty {
 				h.quizDirty = false
-				h.publishQuiz()
+				h.publishCounts()
 			}
 		}
 	}
@@ -496,6 +496,15 @@ func (h *Hub) publishQuiz() {
 	h.fanout(func(contest.Role) []byte { return b })
 }
 
+// publishCounts sends the running answer counts to the host and the big
+// screens only. Members' phones do not show them and get the snapshot when
+// a question opens or closes; pushing counts twice a second to 10,000
+// phones would cost the server ~20,000 writes a second for nothing.
+func (h *Hub) publishCounts() {
+	b, _ := json.Marshal(quizFrame{Type: "quiz", Seq: h.quiz.Snapshot().Seq, Now: int64(h.Now()), Snap: h.quiz.Snapshot()})
+	h.fanoutTo(func(s *Sub) bool { return s.Member == "" }, func(contest.Role) []byte { return b })
+}
+
 // fanout hands a frame to every screen without waiting: a screen whose
 // buffer is full is dropped and reconnects from its last seq, so one slow
 // phone never holds up the hall.
@@ -504,9 +513,14 @@ func (h *Hub) publishQuiz() {
 // the hall's thousands, so the scheduler runs them first and a buzzer sees
 // 抢到 in milliseconds while the big screens are still being written.
 func (h *Hub) fanout(frameFor func(contest.Role) []byte) {
+	h.fanoutTo(nil, frameFor)
+}
+
+// fanoutTo is fanout to the screens for which want is true (nil: all).
+func (h *Hub) fanoutTo(want func(*Sub) bool, frameFor func(contest.Role) []byte) {
 	for _, hall := range []bool{false, true} {
 		for s := range h.subs {
-			if (s.Role == contest.RoleAudience) != hall {
+			if (s.Role == contest.RoleAudience) != hall || (want != nil && !want(s)) {
 				continue
 			}
 			select {

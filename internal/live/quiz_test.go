@@ -330,8 +330,20 @@ func TestQuizCountsPushedAtFixedRate(t *testing.T) {
 		if _, err := h.Subscribe(sub, -1); err != nil {
 			t.Fatal(err)
 		}
+		// A member's phone: it gets the open, but not the running counts.
+		phone := NewSub(contest.RoleAudience)
+		phone.Member = keys[0]
+		if _, err := h.Subscribe(phone, -1); err != nil {
+			t.Fatal(err)
+		}
 		tok := do(t, h, contest.Command{Type: contest.CmdQuizOpen})[0].Token
 		<-sub.Frames() // the open
+		<-phone.Frames()
+		defer func() {
+			if n := len(phone.Frames()); n != 0 {
+				t.Errorf("a member's phone got %d count frames", n)
+			}
+		}()
 		var wg sync.WaitGroup
 		for _, k := range keys {
 			wg.Add(1)
