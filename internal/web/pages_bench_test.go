@@ -50,7 +50,6 @@ func BenchmarkPages(b *testing.B) {
 		{"zhuanban", "/supervise/observations"},
 		{"zhuanban", "/supervise/bulletins"},
 		{"zhuanban", "/supervise/briefs"},
-		{"zhuanban", "/supervise/similar"},
 		{"zhuanban", "/sitins"},
 		{"benchmember", "/"},
 		{"benchmember", fmt.Sprintf("/meetings/%d", meetingID)},
@@ -66,4 +65,14 @@ func BenchmarkPages(b *testing.B) {
 	for _, p := range pages {
 		b.Run(p.user+p.path, func(b *testing.B) { benchGet(b, a, p.user, p.path) })
 	}
+}
+
+// BenchmarkSimilarPage is the near-duplicate speech page for a round at
+// district scale (kept apart from the sweep: on the generator's templated
+// speeches it takes tens of seconds, see the closing note).
+//
+//	go test -run='^$' -bench=SimilarPage -benchtime=3x ./internal/web/
+func BenchmarkSimilarPage(b *testing.B) {
+	a := openDistrict(b)
+	benchGet(b, a, "zhuanban", "/supervise/similar")
 }
