@@ -35,6 +35,13 @@ type Config struct {
 	// Workers bounds the goroutines used to build and query (default
 	// runtime.NumCPU()).
 	Workers int
+	// MaxCandidates bounds the band-mates one speech of the queried round
+	// is compared with (default 200). Varied speeches meet a handful;
+	// a round of stock phrases makes nearly every pair a candidate and the
+	// query quadratic (12,000 speeches of 17 stock phrases: 25 s). Past the
+	// bound a speech's remaining band-mates are skipped, so such a round
+	// still shows plenty of pairs, quickly, but not necessarily all.
+	MaxCandidates int
 }
 
 // Defaults used when a Config field is zero.
@@ -45,7 +52,9 @@ const (
 	DefaultRows      = 5
 	DefaultThreshold = 0.7
 	DefaultMinChars  = 20
-	defaultSeed      = 0x5845_4A50_2024_0716 // "XEJP", the first round date
+	// DefaultMaxCandidates: see Config.MaxCandidates.
+	DefaultMaxCandidates = 200
+	defaultSeed          = 0x5845_4A50_2024_0716 // "XEJP", the first round date
 )
 
 // ErrTooShort is returned for a text with fewer than MinChars characters
@@ -77,6 +86,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Seed == 0 {
 		c.Seed = defaultSeed
+	}
+	if c.MaxCandidates <= 0 {
+		c.MaxCandidates = DefaultMaxCandidates
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.NumCPU()

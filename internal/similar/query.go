@@ -100,8 +100,11 @@ func (ix *Index) query(rid uint32, need int) ([]hit, int64) {
 // queryOne appends the hits of speech q: every speech sharing a band with
 // it, counted once (at the first shared band), that is a pair by the rules
 // and reaches need equal hashes.
+//
+// After MaxCandidates band-mates the speech's search stops (see Config).
 func (ix *Index) queryOne(q, rid uint32, need int, out []hit, cand int64) ([]hit, int64) {
 	qsig := ix.sig(q)
+	budget := ix.cfg.MaxCandidates
 	for j := range ix.bands {
 		t := &ix.bands[j]
 		qb := ix.band(q, j)
@@ -111,6 +114,9 @@ func (ix *Index) queryOne(q, rid uint32, need int, out []hit, cand int64) ([]hit
 				continue
 			}
 			cand++
+			if budget--; budget < 0 {
+				return out, cand
+			}
 			// Most candidates share a band by chance. The threshold test
 			// exits early on them and reads only the signature already in
 			// cache; the pair rules and the check that an earlier band has

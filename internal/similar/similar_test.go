@@ -509,3 +509,31 @@ func mustAdd(t *testing.T, ix *Index, d Doc) {
 		t.Error(fmt.Errorf("Add(%d): %w", d.ID, err))
 	}
 }
+
+// A round written from a few stock phrases makes nearly every pair a
+// candidate. MaxCandidates bounds the work per speech, and the round still
+// shows pairs.
+func TestStockPhraseRoundBounded(t *testing.T) {
+	stock := []string{"深入学习贯彻全会精神", "结合本职工作", "坚持以人民为中心", "把学习成果转化为工作成效", "推动问题整改落实"}
+	var docs []Doc
+	for i := range 600 {
+		var b strings.Builder
+		for k := 0; b.Len() < 240; k++ {
+			b.WriteString(stock[(i*7+k*3+k*k)%len(stock)])
+			b.WriteString("，")
+		}
+		docs = append(docs, Doc{ID: int64(i + 1), MemberID: int64(i + 1), RoundKey: "r1", UnitID: 1, Text: b.String()})
+	}
+	ix, err := NewIndex(Config{MaxCandidates: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Build(docs)
+	_, cands := ix.query(ix.roundID["r1"], ix.minEqual(0.7))
+	if cands > int64(len(docs))*51 {
+		t.Errorf("%d candidates for %d speeches: the bound of 50 each did not hold", cands, len(docs))
+	}
+	if pairs := ix.PairsForRound("r1", 0); len(pairs) == 0 {
+		t.Error("a round of stock phrases showed no pairs")
+	}
+}
