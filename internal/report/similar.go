@@ -32,6 +32,39 @@ type simState struct {
 	mark    time.Time           // newest updated_at seen
 	rebuild bool                // an indexed speech was edited: rebuild from signatures
 	cfg     similar.Config
+
+	// The pairs of a round only change when the index does; a round's
+	// query costs up to a second at district scale, so its result is kept
+	// for the index it was computed on (the index object and its size).
+	pairsIx  *similar.Index
+	pairsLen int
+	pairs    map[pairsKey][]similar.Pair
+}
+
+type pairsKey struct {
+	round     string
+	threshold float64
+}
+
+// roundPairs is ix.PairsForRound, remembered until the index changes.
+func (st *simState) roundPairs(ix *similar.Index, key string, threshold float64) []similar.Pair {
+	st.mu.Lock()
+	n := ix.Len()
+	if st.pairsIx != ix || st.pairsLen != n {
+		st.pairsIx, st.pairsLen, st.pairs = ix, n, map[pairsKey][]similar.Pair{}
+	}
+	if got, ok := st.pairs[pairsKey{key, threshold}]; ok {
+		st.mu.Unlock()
+		return got
+	}
+	st.mu.Unlock()
+	got := ix.PairsForRound(key, threshold)
+	st.mu.Lock()
+	if st.pairsIx == ix && st.pairsLen == n {
+		st.pairs[pairsKey{key, threshold}] = got
+	}
+	st.mu.Unlock()
+	return got
 }
 
 // syncOverlap re-reads speeches this much older than the newest seen, for
@@ -235,7 +268,7 @@ func (s *Service) SimilarPairs(ctx context.Context, p *auth.Principal, key strin
 	if err != nil {
 		return nil, 0, err
 	}
-	raw := ix.PairsForRound(r.Key(), threshold)
+	raw := s.sim.roundPairs(ix, r.Key(), threshold)
 	refs, err := s.speechRefs(ctx, raw)
 	if err != nil {
 		return nil, 0, err
