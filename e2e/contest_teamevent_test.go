@@ -73,6 +73,9 @@ func TestTeamEventRefereeOnPhone(t *testing.T) {
 		t.Errorf("after a refused entry: %d results stored (%v), want 3", stored, err)
 	}
 	enter("tower", "t1", "1:05", false)
+	// Wait for the answer before the next entry: navigating away at once
+	// can abort the form post still in flight.
+	phone.waitText(".flash", "已保存机关第一支部队的成绩")
 	enter("tower", "t3", "58.2", false)
 	phone.waitText(".flash", "已保存机关第三支部队的成绩")
 	phone.shot("teamevent-phone-entered")
