@@ -313,43 +313,16 @@ func TestCompliance(t *testing.T) {
 
 var ctx = context.Background()
 
-// shanghai is the programme's zone; fixed instants below are read in it.
-var shanghai = func() *time.Location { l, _ := time.LoadLocation(round.DefaultZone); return l }()
-
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, shanghai)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-func wantKind(t *testing.T, err error, kind errs.Kind, what string) *errs.Error {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("%s: no error, want kind %d", what, kind)
-	}
-	e := errs.As(err)
-	if e.Kind != kind {
-		t.Fatalf("%s: kind %d (%s), want %d", what, e.Kind, e.Message, kind)
-	}
-	return e
-}
-
-func mustOK(t *testing.T, err error, what string) {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
+// The shared helpers of the cycle packages' store tests (meetingtest).
+var (
+	at       = meetingtest.At
+	wantKind = meetingtest.WantKind
+	mustOK   = meetingtest.MustOK
+)
 
 func (f *fixture) count(t *testing.T, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := f.d.QueryRow(ctx, q, args...).Scan(&n); err != nil {
-		t.Fatalf("count %q: %v", q, err)
-	}
-	return n
+	return meetingtest.Count(t, f.d, q, args...)
 }
 
 // ---- fixture ----
