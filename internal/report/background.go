@@ -21,13 +21,8 @@ func (s *Service) bigChange(ctx context.Context) (bool, error) {
 	if s.AsyncAbove <= 0 {
 		return false, nil
 	}
-	var orgs int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&orgs); err != nil {
-		return false, errs.Wrap(err, "count orgs")
-	}
-	if orgs < s.AsyncAbove {
-		return false, nil
-	}
+	// The marks first: usually there are none, and then the tree's size
+	// does not matter.
 	var marks, wide int
 	err := s.DB.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN d.round_key = '*' OR o.id IS NULL OR o.parent_id IS NULL
 			OR o.parent_id IN (SELECT id FROM orgs WHERE parent_id IS NULL) THEN 1 ELSE 0 END), 0)
@@ -35,7 +30,15 @@ func (s *Service) bigChange(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, errs.Wrap(err, "pending marks")
 	}
-	return wide > 0 || marks >= bigMarks, nil
+	if wide == 0 && marks < bigMarks {
+		return false, nil
+	}
+	// Counting stops at AsyncAbove: only "at least that many" matters.
+	var orgs int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM orgs LIMIT ?) x`, s.AsyncAbove).Scan(&orgs); err != nil {
+		return false, errs.Wrap(err, "count orgs")
+	}
+	return orgs >= s.AsyncAbove, nil
 }
 
 // refreshInBackground takes the pending marks in on its own goroutine,
