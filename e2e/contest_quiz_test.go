@@ -104,10 +104,14 @@ func (s *cqScreen) shot(name string) { shot(s.t, s.ctx, name) }
 
 // answerQuiz taps the letters of choice on a member's phone (several and
 // then submit for a multiple choice), and taps twice: a double tap.
+//
+// Whether the question is a multiple choice is read from the page (its
+// submit button), not from the choice: a wrong answer to a multiple-choice
+// question can be one letter, and the draw from the bank is random.
 func (s *cqScreen) answerQuiz(choice string) {
 	s.t.Helper()
 	s.poll("question open", `document.querySelector("button.quiz-opt:not([disabled])") ? "ok" : ""`)
-	if len(choice) == 1 {
+	if s.poll("multiple choice?", `document.querySelector("button.quiz-submit") ? "multi" : "single"`) == "single" {
 		s.poll("double tap "+choice, fmt.Sprintf(`(function(){var b=document.querySelector('button.quiz-opt[data-letter=%q]');if(!b||b.disabled)return "";b.click();b.click();return "ok"})()`, choice))
 		return
 	}
