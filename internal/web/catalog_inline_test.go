@@ -15,11 +15,11 @@ import (
 // has been migrated must leave it, and no other template may gain inline
 // Chinese, so English can follow by adding a table to internal/msg.
 var notYetMigrated = map[string]bool{
-	"contest.html":         true,
-	"contest_live.html":    true,
-	"contest_results.html": true,
-	"contests.html":        true,
-	"questions.html":       true,
+	// Its text comes from the catalog, but the add form still names its
+	// fields after the spreadsheet's headers ("题型", "题干", …) inline:
+	// the page struct does not yet carry them as question.html's does
+	// (questionPage.Cols), so the template has no other way to spell them.
+	"questions.html": true,
 }
 
 // catalogActions are the parts of a template allowed to hold Chinese:
