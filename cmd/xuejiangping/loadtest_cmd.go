@@ -48,7 +48,7 @@ func loadtestCmd(args []string) error {
 	f.duration(&lc.Reaction, "reaction", 200*time.Millisecond, "抢答器看到“开始”后按下的反应时间")
 	f.duration(&lc.Pause, "pause", 300*time.Millisecond, "主持人各步之间的间隔")
 	f.duration(&lc.Wait, "wait", 15*time.Second, "每步等待所有屏幕收到的最长时间")
-	f.duration(&lc.Ping, "ping", 2*time.Second, "每块屏幕发送 ping（校时）的间隔，与页面脚本相同；-1s 表示不发")
+	f.duration(&lc.Ping, "ping", 30*time.Second, "每块屏幕发送 ping（校时）的间隔，与页面脚本校准后的间隔相同；-1s 表示不发")
 	f.integer(&sh.Teams, "teams", sh.Teams, "参赛队数")
 	f.integer(&sh.Judges, "judges", sh.Judges, "评委数")
 	f.integer(&sh.Compulsory, "compulsory", sh.Compulsory, "必答题数")

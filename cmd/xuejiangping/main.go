@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -146,8 +147,17 @@ func serve(args []string) error {
 	f.str(&cfg.NATSURL, "nats-url", "", "NATS 地址（如 nats://127.0.0.1:4222）：多台实例共同承载知识竞赛；不填为单实例")
 	var debug bool
 	f.boolean(&debug, "debug", false, "输出每个请求的日志")
+	var profile string
+	f.str(&profile, "cpuprofile", "", "把服务器的 CPU 剖析写入此文件，直到停止（用于压力测试分析）")
 	if err := f.Parse(args); err != nil {
 		return err
+	}
+	if profile != "" {
+		stopProfile, err := startCPUProfile(profile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
 	}
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return errors.New("--tls-cert 与 --tls-key 须同时提供")
@@ -274,4 +284,18 @@ func setPassword(args []string) error {
 	}
 	fmt.Println("密码已设置。")
 	return nil
+}
+
+// startCPUProfile writes a CPU profile to path until the returned func is
+// called: the way to see where a server under load spends its time.
+func startCPUProfile(path string) (func(), error) {
+	pf, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); pf.Close() }, nil
 }

@@ -69,7 +69,10 @@ type Hub struct {
 	reqs    chan request
 	subReqs chan subRequest
 	unsubs  chan *Sub
-	subs    map[*Sub]struct{}
+	subs    map[*Sub]struct{} // every screen
+	active  map[*Sub]struct{} // host, judges, buzzers: written to directly
+	screens *hall             // big screens and audience views
+	phones  *hall             // a quiz's members' phones
 	stopped chan struct{}
 	cancel  context.CancelFunc
 
@@ -136,7 +139,7 @@ func openHub(ctx context.Context, store *Store, id int64, nowFn func() time.Time
 	}
 	h := &Hub{id: id, kind: c.Kind, store: store, log: log, owner: owner, epoch: c.Epoch, nowFn: nowFn,
 		reqs: make(chan request, reqQueue), subReqs: make(chan subRequest, 64), unsubs: make(chan *Sub, 256),
-		subs: map[*Sub]struct{}{}, stopped: make(chan struct{}), hello: map[contest.Role][]byte{}, ctl: make(chan func(), 1024)}
+		subs: map[*Sub]struct{}{}, active: map[*Sub]struct{}{}, stopped: make(chan struct{}), hello: map[contest.Role][]byte{}, ctl: make(chan func(), 1024)}
 	if err := h.restore(ctx, c, evs); err != nil {
 		return nil, err
 	}
@@ -145,6 +148,7 @@ func openHub(ctx context.Context, store *Store, id int64, nowFn func() time.Time
 	}
 	hctx, cancel := context.WithCancel(context.Background())
 	h.cancel = cancel
+	h.screens, h.phones = newHall(&h.Stats), newHall(&h.Stats)
 	if cl != nil {
 		var last int64
 		if len(evs) > 0 {
@@ -300,6 +304,8 @@ func (h *Hub) Done() <-chan struct{} { return h.stopped }
 
 func (h *Hub) run(ctx context.Context) {
 	defer func() {
+		h.screens.close()
+		h.phones.close()
 		for s := range h.subs {
 			s.drop("contest_closed")
 		}
@@ -338,10 +344,14 @@ func (h *Hub) run(ctx context.Context) {
 				return
 			}
 		case r := <-h.subReqs:
-			h.subs[r.sub] = struct{}{}
+			h.register(r.sub)
 			r.done <- h.helloFrame(r.sub, r.since)
 		case s := <-h.unsubs:
 			delete(h.subs, s)
+			delete(h.active, s)
+			if s.hall != nil {
+				s.hall.remove(s)
+			}
 		case f := <-h.ctl:
 			f()
 		case <-push:
@@ -475,12 +485,17 @@ func (h *Hub) broadcast(evs []contest.Event) {
 		}
 		fb, _ := json.Marshal(frame{Type: "event", Seq: ev.Seq, Now: now, Event: &ev, State: fs})
 		pb, _ := json.Marshal(frame{Type: "event", Seq: ev.Seq, Now: now, Event: &pev, State: ps})
-		h.fanout(func(r contest.Role) []byte {
+		h.toActive(nil, func(r contest.Role) []byte {
 			if r == contest.RoleHost || r == contest.RoleJudge {
 				return fb
 			}
 			return pb
 		})
+		var bare []byte // the hall's frame without the state, for a multi frame
+		if ps != nil {
+			bare, _ = json.Marshal(frame{Type: "event", Seq: ev.Seq, Now: now, Event: &pev})
+		}
+		h.screens.publish(ev.Seq, pb, bare)
 	}
 }
 
@@ -492,8 +507,11 @@ type quizFrame struct {
 }
 
 func (h *Hub) publishQuiz() {
-	b, _ := json.Marshal(quizFrame{Type: "quiz", Seq: h.quiz.Snapshot().Seq, Now: int64(h.Now()), Snap: h.quiz.Snapshot()})
-	h.fanout(func(contest.Role) []byte { return b })
+	snap := h.quiz.Snapshot()
+	b, _ := json.Marshal(quizFrame{Type: "quiz", Seq: snap.Seq, Now: int64(h.Now()), Snap: snap})
+	h.toActive(nil, func(contest.Role) []byte { return b })
+	h.screens.publish(snap.Seq, b, nil)
+	h.phones.publish(snap.Seq, b, nil)
 }
 
 // publishCounts sends the running answer counts to the host and the big
@@ -501,37 +519,45 @@ func (h *Hub) publishQuiz() {
 // a question opens or closes; pushing counts twice a second to 10,000
 // phones would cost the server ~20,000 writes a second for nothing.
 func (h *Hub) publishCounts() {
-	b, _ := json.Marshal(quizFrame{Type: "quiz", Seq: h.quiz.Snapshot().Seq, Now: int64(h.Now()), Snap: h.quiz.Snapshot()})
-	h.fanoutTo(func(s *Sub) bool { return s.Member == "" }, func(contest.Role) []byte { return b })
+	snap := h.quiz.Snapshot()
+	b, _ := json.Marshal(quizFrame{Type: "quiz", Seq: snap.Seq, Now: int64(h.Now()), Snap: snap})
+	h.toActive(func(s *Sub) bool { return s.Member == "" }, func(contest.Role) []byte { return b })
+	h.screens.publish(snap.Seq, b, nil)
 }
 
-// fanout hands a frame to every screen without waiting: a screen whose
-// buffer is full is dropped and reconnects from its last seq, so one slow
-// phone never holds up the hall.
-//
-// The host, judges and buzzers go first: their writers are woken before
-// the hall's thousands, so the scheduler runs them first and a buzzer sees
-// 抢到 in milliseconds while the big screens are still being written.
-func (h *Hub) fanout(frameFor func(contest.Role) []byte) {
-	h.fanoutTo(nil, frameFor)
+// register adds a screen: the host, judges and buzzers are written to
+// directly, the rest through their hall (hall.go).
+func (h *Hub) register(s *Sub) {
+	h.subs[s] = struct{}{}
+	switch {
+	case s.Role != contest.RoleAudience:
+		h.active[s] = struct{}{}
+	case s.Member != "":
+		h.phones.add(s)
+	default:
+		h.screens.add(s)
+	}
 }
 
-// fanoutTo is fanout to the screens for which want is true (nil: all).
-func (h *Hub) fanoutTo(want func(*Sub) bool, frameFor func(contest.Role) []byte) {
-	for _, hall := range []bool{false, true} {
-		for s := range h.subs {
-			if (s.Role == contest.RoleAudience) != hall || (want != nil && !want(s)) {
-				continue
-			}
-			select {
-			case s.send <- frameFor(s.Role):
-			default:
-				delete(h.subs, s)
-				s.drop("slow")
-				h.Stats.mu.Lock()
-				h.Stats.Dropped++
-				h.Stats.mu.Unlock()
-			}
+// toActive hands a frame to the host, the judges and the buzzers (those
+// for which want is true; nil: all) without waiting. They are few, and
+// written before the hall: a buzzer sees 抢到 while the big screens are
+// still being written. A screen whose buffer is full is dropped and
+// reconnects from its last seq, so one slow phone never holds up the rest.
+func (h *Hub) toActive(want func(*Sub) bool, frameFor func(contest.Role) []byte) {
+	for s := range h.active {
+		if want != nil && !want(s) {
+			continue
+		}
+		select {
+		case s.send <- frameFor(s.Role):
+		default:
+			delete(h.subs, s)
+			delete(h.active, s)
+			s.drop("slow")
+			h.Stats.mu.Lock()
+			h.Stats.Dropped++
+			h.Stats.mu.Unlock()
 		}
 	}
 }

@@ -101,7 +101,7 @@ func TestEventPersistedBeforeBroadcast(t *testing.T) {
 		checked := make(chan int, 1)
 		go func() {
 			n := 0
-			for b := range sub.Frames() {
+			for b := range eachFrame(t, sub) {
 				var f frame
 				if err := json.Unmarshal(b, &f); err != nil {
 					t.Error(err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"xuejiangping/internal/contest"
@@ -19,6 +20,9 @@ type Sub struct {
 
 	send    chan []byte
 	dropped chan struct{}
+	hall    *hall                     // the hall that paces this screen's frames; nil for host, judges and buzzers
+	pending atomic.Pointer[chunkWait] // the hall waits for this screen's frame to be written
+	skipped atomic.Bool               // the hall has frames for it that it skipped while it was busy
 	once    sync.Once
 	reason  string
 }

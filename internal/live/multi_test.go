@@ -95,14 +95,15 @@ type screen struct {
 }
 
 type wireFrame struct {
-	Type    string          `json:"type"`
-	Seq     int64           `json:"seq"`
-	Ref     int64           `json:"ref"`
-	OK      bool            `json:"ok"`
-	Code    string          `json:"code"`
-	Message string          `json:"message"`
-	Ev      *contest.Event  `json:"ev"`
-	Events  []contest.Event `json:"events"`
+	Type    string            `json:"type"`
+	Seq     int64             `json:"seq"`
+	Ref     int64             `json:"ref"`
+	OK      bool              `json:"ok"`
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Ev      *contest.Event    `json:"ev"`
+	Events  []contest.Event   `json:"events"`
+	Frames  []json.RawMessage `json:"frames"` // a hall screen's "multi" frame
 }
 
 func dial(t *testing.T, in *instance, contestID int64, name, query string, since int64) *screen {
@@ -135,11 +136,23 @@ func (s *screen) read() {
 			s.mu.Unlock()
 			return
 		}
-		var f wireFrame
-		if err := json.Unmarshal(b, &f); err != nil {
-			s.t.Errorf("%s: bad frame %s", s.name, b)
-			continue
+		s.handle(b)
+	}
+}
+
+func (s *screen) handle(b []byte) {
+	var f wireFrame
+	if err := json.Unmarshal(b, &f); err != nil {
+		s.t.Errorf("%s: bad frame %s", s.name, b)
+		return
+	}
+	if f.Type == "multi" {
+		for _, inner := range f.Frames {
+			s.handle(inner)
 		}
+		return
+	}
+	{
 		s.mu.Lock()
 		switch f.Type {
 		case "hello":

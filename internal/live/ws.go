@@ -383,11 +383,13 @@ func (c *conn) writer(ctx context.Context, hello []byte) {
 	frames := c.sub.Frames()
 	for {
 		var b []byte
+		fromHub := true
 		select {
 		case b = <-frames:
 			// While the hall's frames queue up, write them without the
 			// full select below.
 		default:
+			fromHub = false
 			select {
 			case <-ctx.Done():
 				c.ws.Close(websocket.StatusNormalClosure, "")
@@ -397,6 +399,7 @@ func (c *conn) writer(ctx context.Context, hello []byte) {
 				c.ws.Close(websocket.StatusTryAgainLater, c.sub.Reason())
 				return
 			case b = <-frames:
+				fromHub = true
 			case b = <-c.direct:
 			case <-idle.C:
 				if wrote {
@@ -422,6 +425,9 @@ func (c *conn) writer(ctx context.Context, hello []byte) {
 		if err := c.write(b); err != nil {
 			c.ws.CloseNow()
 			return
+		}
+		if fromHub && c.sub.hall != nil {
+			c.sub.hall.wrote(c.sub)
 		}
 		wrote = true
 	}

@@ -53,7 +53,10 @@ func (c Config) withDefaults() Config {
 		c.Pause = 300 * time.Millisecond
 	}
 	if c.Ping == 0 {
-		c.Ping = 2 * time.Second // contest.js: setInterval(ping, 2000)
+		// contest.js pings every 2 s until its clock offset has settled
+		// (five answers), then every 30 s; screens are up well before a
+		// show starts, so during the match they are in the second phase.
+		c.Ping = 30 * time.Second
 	}
 	if c.Wait == 0 {
 		c.Wait = 15 * time.Second

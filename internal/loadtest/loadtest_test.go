@@ -45,6 +45,35 @@ func TestLeadingInt(t *testing.T) {
 	}
 }
 
+// The hall's screens read seq numbers without decoding: an event frame
+// records its seq, a multi frame every seq from "from" to "seq"; anything
+// else goes to the full decoder.
+func TestFastPath(t *testing.T) {
+	c := &client{role: roleAudience, base: 4}
+	c.last.Store(4)
+	for _, f := range []string{
+		`{"type":"event","seq":5,"now":1,"ev":{}}`,
+		`{"type":"multi","seq":8,"from":6,"frames":[{},{},{}]}`,
+	} {
+		if !c.fastPath([]byte(f), 100) {
+			t.Fatalf("fastPath refused %s", f)
+		}
+	}
+	if c.last.Load() != 8 || c.dups != 0 {
+		t.Errorf("last %d, dups %d; want 8, 0", c.last.Load(), c.dups)
+	}
+	for _, f := range []string{
+		`{"type":"multi","seq":9,"frames":[]}`,
+		`{"type":"multi","seq":9,"from":10,"frames":[]}`,
+		`{"type":"quiz","seq":9}`,
+		`{"type":"event","seq":"9"}`,
+	} {
+		if c.fastPath([]byte(f), 100) {
+			t.Errorf("fastPath took %s", f)
+		}
+	}
+}
+
 // TestRun plays a small match against a real server in this process: every
 // screen must get every event, and each figure must have its samples.
 func TestRun(t *testing.T) {
