@@ -636,3 +636,19 @@ func (h *Hub) State(ctx context.Context) (contest.State, bool) {
 		return contest.State{}, false
 	}
 }
+
+// QuizSnapshot returns a quiz's snapshot (what the host and the big screen
+// are shown); ok is false for a match.
+func (h *Hub) QuizSnapshot(ctx context.Context) (contest.QuizSnapshot, bool) {
+	if h.quiz == nil {
+		return contest.QuizSnapshot{}, false
+	}
+	ch := make(chan contest.QuizSnapshot, 1)
+	h.Submit(contest.Command{Type: contest.CmdTick}, func(Reply) { ch <- h.quiz.Snapshot() })
+	select {
+	case s := <-ch:
+		return s, true
+	case <-ctx.Done():
+		return contest.QuizSnapshot{}, false
+	}
+}

@@ -103,11 +103,19 @@ func (cw *contestWeb) apiState(w http.ResponseWriter, r *http.Request, p *auth.P
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
+	if h.Kind() == "quiz" {
+		snap, ok := h.QuizSnapshot(ctx)
+		if !ok {
+			return errs.E(errs.Unprocessable, "contest_busy", "比赛暂时无法读取，请稍后再试")
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"kind": "quiz", "quiz": snap, "now": int64(h.Now())})
+		return nil
+	}
 	st, ok := h.State(ctx)
 	if !ok {
-		return errs.E(errs.Unprocessable, "not_match", "线上竞答没有比赛状态")
+		return errs.E(errs.Unprocessable, "contest_busy", "比赛暂时无法读取，请稍后再试")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"state": st.View(contest.RoleHost), "now": int64(h.Now())})
+	writeJSON(w, http.StatusOK, map[string]any{"kind": "match", "state": st.View(contest.RoleHost), "now": int64(h.Now())})
 	return nil
 }
 

@@ -1,0 +1,60 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// GET /api/v1/contests/{id}/state answers for both kinds: a match's state,
+// and a quiz's snapshot (the question without its answer while it is
+// open); a member who is not the host is refused (404).
+func TestContestStateAPI(t *testing.T) {
+	for _, eng := range engines() {
+		t.Run(string(eng), func(t *testing.T) {
+			h := newHarnessOn(t, eng)
+			admin := h.login("admin", demoPW)
+			r := h.do("POST", "/contests", admin, url.Values{"title": {"状态接口竞答"}, "kind": {"quiz"}, "stage": {"final"}, "round": {"0"}})
+			var id int64
+			if _, err := fmt.Sscanf(r.Header.Get("Location"), "/contests/%d", &id); err != nil {
+				t.Fatalf("create: %s", r)
+			}
+			h.do("POST", fmt.Sprintf("/contests/%d/questions/draw", id), admin, url.Values{"count": {"2"}}).expect(t, http.StatusSeeOther, "draw")
+			api := fmt.Sprintf("/api/v1/contests/%d/state", id)
+			type quizState struct {
+				Kind string `json:"kind"`
+				Quiz struct {
+					Index    int    `json:"index"`
+					Open     bool   `json:"open"`
+					Token    string `json:"token"`
+					Total    int    `json:"total"`
+					Question *struct {
+						Text   string `json:"text"`
+						Answer string `json:"answer"`
+					} `json:"question"`
+				} `json:"quiz"`
+			}
+			var before quizState
+			r = h.do("GET", api, admin, nil)
+			r.expect(t, http.StatusOK, "state")
+			r.json(t, &before)
+			if before.Kind != "quiz" || before.Quiz.Index != -1 || before.Quiz.Total != 2 || before.Quiz.Open {
+				t.Fatalf("before the first question: %+v", before)
+			}
+			h.do("POST", fmt.Sprintf("/api/v1/contests/%d/commands", id), admin, `{"type":"quiz_open"}`).expect(t, http.StatusOK, "open")
+			var open quizState
+			r = h.do("GET", api, admin, nil)
+			r.expect(t, http.StatusOK, "state")
+			r.json(t, &open)
+			if !open.Quiz.Open || open.Quiz.Index != 0 || open.Quiz.Token == "" || open.Quiz.Question == nil || open.Quiz.Question.Text == "" {
+				t.Fatalf("after quiz_open: %+v", open)
+			}
+			if open.Quiz.Question.Answer != "" {
+				t.Error("an open question's snapshot gives the answer away")
+			}
+			// Not the host, not a judge: the contest is not there for them.
+			h.do("GET", api, h.login("dangyuan", demoPW), nil).expect(t, http.StatusNotFound, "member")
+		})
+	}
+}
