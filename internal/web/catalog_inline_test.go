@@ -4,23 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"unicode"
 )
-
-// notYetMigrated lists the templates that still carry Chinese text inline
-// instead of asking the catalog. The list may only shrink: a template that
-// has been migrated must leave it, and no other template may gain inline
-// Chinese, so English can follow by adding a table to internal/msg.
-var notYetMigrated = map[string]bool{
-	// Its text comes from the catalog, but the add form still names its
-	// fields after the spreadsheet's headers ("题型", "题干", …) inline:
-	// the page struct does not yet carry them as question.html's does
-	// (questionPage.Cols), so the template has no other way to spell them.
-	"questions.html": true,
-}
 
 // catalogActions are the parts of a template allowed to hold Chinese:
 // template comments and the catalog calls {{T "key" ...}} themselves.
@@ -69,42 +56,23 @@ func TestCatalogInlineHanDetector(t *testing.T) {
 	}
 }
 
-// Every migrated template takes all its Chinese from the catalog; the
-// allow-list names exactly the templates still to migrate.
+// Every template takes all its Chinese from the catalog, so that English
+// can follow by adding a table to internal/msg.
 func TestCatalogNoInlineChinese(t *testing.T) {
 	files, _ := filepath.Glob("templates/*.html")
 	if len(files) < 20 {
 		t.Fatalf("found only %d templates", len(files))
 	}
-	stillInline := map[string]bool{}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := filepath.Base(f)
-		runs := inlineHan(string(b))
-		if len(runs) == 0 {
-			continue
-		}
-		stillInline[name] = true
-		if !notYetMigrated[name] {
+		if runs := inlineHan(string(b)); len(runs) > 0 {
 			if len(runs) > 5 {
 				runs = runs[:5]
 			}
 			t.Errorf("%s has inline Chinese %q: put the text in internal/msg and use {{T \"key\"}}", f, runs)
 		}
-	}
-	var stale []string
-	for name := range notYetMigrated {
-		// A listed template that is gone is no risk; one that is there
-		// and clean must leave the list so that it stays clean.
-		if _, err := os.Stat(filepath.Join("templates", name)); err == nil && !stillInline[name] {
-			stale = append(stale, name)
-		}
-	}
-	sort.Strings(stale)
-	for _, name := range stale {
-		t.Errorf("%s no longer has inline Chinese: remove it from notYetMigrated so it stays migrated", name)
 	}
 }

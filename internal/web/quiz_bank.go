@@ -23,6 +23,7 @@ type questionsPage struct {
 	Import    *quiz.ImportResult
 	RowsRaw   string
 	Total     int
+	Cols      questionCols // the add form's field names: the spreadsheet's headers
 }
 
 type typeOpt struct {
@@ -49,7 +50,7 @@ func (h *quizWeb) renderQuestions(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		return err
 	}
-	pg := questionsPage{Page: h.page(r, p, "quiz.questions"), Filter: f, In: in, Import: imp, RowsRaw: raw}
+	pg := questionsPage{Page: h.page(r, p, "quiz.questions"), Filter: f, In: in, Import: imp, RowsRaw: raw, Cols: formCols}
 	for _, x := range list {
 		pg.Questions = append(pg.Questions, quiz.ViewOf(x))
 	}

@@ -74,6 +74,10 @@ func parsePages() (*pages, error) {
 		"indent": func(d int) int { return d * 16 },
 		"pct":    func(x float64) string { return fmt.Sprintf("%.0f%%", x*100) },
 		"lines":  func(s string) []string { return strings.Split(s, "\n") },
+		// A *bool is true to {{if}} whenever it is set, false included:
+		// these read what it points to (nil, unanswered, is neither).
+		"isTrue":  func(b *bool) bool { return b != nil && *b },
+		"isFalse": func(b *bool) bool { return b != nil && !*b },
 		"hasID": func(list []int64, id int64) bool {
 			for _, x := range list {
 				if x == id {
