@@ -87,6 +87,7 @@ type runner struct {
 	offset   int64           // run clock minus server clock, from the best ping
 	bestRTT  int64
 	screen   []int64 // command sent → a screen received its last event
+	byStep   map[contest.CommandType][]int64
 	buzzDec  []int64 // buzz sent → the buzzing phone knows the outcome
 	buzzWon  []int64 // the winner's: buzz sent → its 抢到 frame
 	buzzAck  []int64 // buzz sent → reply
@@ -347,7 +348,7 @@ func (r *runner) cmd(ctx context.Context, c *client, cmd contest.Command) (reply
 	if err != nil {
 		return rep, err
 	}
-	r.delivered(ctx, rep.seq, sent)
+	r.delivered(ctx, cmd.Type, rep.seq, sent)
 	return rep, nil
 }
 
@@ -367,7 +368,7 @@ func (r *runner) await(ctx context.Context, ch <-chan reply, cmd contest.Command
 
 // delivered waits until every screen has seq (or the wait runs out) and
 // samples, per screen, the time from sent to the frame's arrival.
-func (r *runner) delivered(ctx context.Context, seq, sent int64) {
+func (r *runner) delivered(ctx context.Context, what contest.CommandType, seq, sent int64) {
 	if seq <= 0 {
 		return
 	}
@@ -389,6 +390,10 @@ func (r *runner) delivered(ctx context.Context, seq, sent int64) {
 	}
 	r.mu.Lock()
 	r.screen = append(r.screen, samples...)
+	if r.byStep == nil {
+		r.byStep = map[contest.CommandType][]int64{}
+	}
+	r.byStep[what] = append(r.byStep[what], samples...)
 	r.steps++
 	r.mu.Unlock()
 }
@@ -555,7 +560,7 @@ func (r *runner) press(ctx context.Context, t *client, i int) error {
 		r.buzzWon = append(r.buzzWon, won.at-sent)
 	}
 	r.mu.Unlock()
-	r.delivered(ctx, rep.seq, sent)
+	r.delivered(ctx, cmd.Type, rep.seq, sent)
 	return nil
 }
 
@@ -611,6 +616,10 @@ func (r *runner) finish(rep *Report) {
 		c.mu.Unlock()
 	}
 	rep.Screen = summarize(r.screen)
+	rep.ByStep = map[string]Dist{}
+	for k, v := range r.byStep {
+		rep.ByStep[string(k)] = summarize(v)
+	}
 	rep.ScreenFromServer = summarize(fromServer)
 	rep.BuzzDecided = summarize(r.buzzDec)
 	rep.BuzzWinner = summarize(r.buzzWon)

@@ -28,6 +28,7 @@ type Report struct {
 	// Screen: a command sent (host, judge or team) → each screen received
 	// the frame with the command's last event.
 	Screen Dist
+	ByStep map[string]Dist // Screen by the kind of command (start, open, buzz, vote…)
 	// ScreenFromServer: every event, from the server's own timestamp
 	// (mapped to the generator's clock by the best ping) → each screen.
 	ScreenFromServer Dist
@@ -101,6 +102,14 @@ func (r Report) Write(w io.Writer) {
 	fmt.Fprintf(w, "  按下→回复（每次按下，含晚到的）  %s\n", r.BuzzReply)
 	fmt.Fprintf(w, "每块屏幕更新（指令发出→各屏收到）    %s   预算 p99 ≤ %s：%s\n", r.Screen, Budgets.ScreenP99, ok(r.Screen.N > 0 && r.Screen.P99 <= Budgets.ScreenP99))
 	fmt.Fprintf(w, "  全部事件（服务器事件时间→各屏收到）%s（时钟换算误差 ≤ %s）\n", r.ScreenFromServer, r.ClockRTT.Round(time.Microsecond))
+	steps := make([]string, 0, len(r.ByStep))
+	for k := range r.ByStep {
+		steps = append(steps, k)
+	}
+	sort.Strings(steps)
+	for _, k := range steps {
+		fmt.Fprintf(w, "    按指令 %-16s %s\n", k, r.ByStep[k])
+	}
 	fmt.Fprintf(w, "丢失消息 %d（重复 %d）   预算 0：%s\n", r.Lost, r.Duplicates, ok(r.Lost == 0))
 	if r.Frames > 0 {
 		fmt.Fprintf(w, "客户端共收到 %d 帧，平均每帧 %d 字节\n", r.Frames, r.Bytes/r.Frames)
