@@ -406,6 +406,10 @@ func (s *Store) QuizConfig(ctx context.Context, c Contest) (contest.QuizConfig, 
 	return cfg, errs.Wrap(rows.Err(), "quiz members")
 }
 
+// AnswerSeconds is the answer time in whole seconds, as the setup form
+// takes it (rounded up, so a form saved unchanged never shortens it).
+func (c Contest) AnswerSeconds() int { return (c.AnswerMS + 999) / 1000 }
+
 // MemberKey is the quiz's id for a member.
 func MemberKey(memberID int64) string { return "m" + strconv.FormatInt(memberID, 10) }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -56,5 +57,31 @@ func TestContestStateAPI(t *testing.T) {
 			// Not the host, not a judge: the contest is not there for them.
 			h.do("GET", api, h.login("dangyuan", demoPW), nil).expect(t, http.StatusNotFound, "member")
 		})
+	}
+}
+
+// The setup page names the rules in Chinese and its rules form starts from
+// the contest's current rules, so saving it unchanged changes nothing.
+func TestContestRulesShownAndKept(t *testing.T) {
+	h := newHarnessOn(t, engines()[0])
+	admin := h.login("admin", demoPW)
+	r := h.do("POST", "/contests", admin, url.Values{"title": {"规则显示测试"}, "kind": {"match"}, "stage": {"final"}, "round": {"0"}})
+	var id int64
+	if _, err := fmt.Sscanf(r.Header.Get("Location"), "/contests/%d", &id); err != nil {
+		t.Fatalf("create: %s", r)
+	}
+	h.do("POST", fmt.Sprintf("/contests/%d/rules", id), admin, url.Values{"answer_s": {"5"}, "judge_rule": {"unanimous"},
+		"tie_rule": {"draw"}, "tie_window_ms": {"40"}}).expect(t, http.StatusSeeOther, "rules")
+	page := h.do("GET", fmt.Sprintf("/contests/%d", id), admin, nil)
+	page.expect(t, http.StatusOK, "setup page")
+	body := string(page.Body)
+	for _, want := range []string{"同时抢答：抽签（窗口 40 毫秒）", `name="answer_s" min="1" max="600" value="5"`,
+		`<option value="unanimous" selected>`, `<option value="draw" selected>`, `name="tie_window_ms" min="1" max="1000" value="40"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("setup page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "同时抢答：draw") {
+		t.Error("the tie rule is shown as its code")
 	}
 }
