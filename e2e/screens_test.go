@@ -43,8 +43,16 @@ func TestScreens(t *testing.T) {
 		shot(t, ctx, size.name+"-login")
 		login(t, ctx, base, user)
 		for _, p := range pages {
-			if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path), chromedp.WaitVisible("main")); err != nil {
+			// Live contest screens have no <main>: wait for their connection.
+			ready := chromedp.WaitVisible("main")
+			if strings.Contains(p.path, "/contests/") && !strings.HasSuffix(strings.TrimRight(p.path, "/"), "results") {
+				ready = chromedp.WaitVisible("body")
+			}
+			if err := chromedp.Do(ctx, chromedp.Navigate(base+p.path), ready); err != nil {
 				t.Fatal(err)
+			}
+			if strings.Contains(p.path, "/screen") || strings.Contains(p.path, "/host") || strings.Contains(p.path, "/audience") {
+				_ = chromedp.Do(ctx, chromedp.WaitVisible(`#conn.ok`))
 			}
 			shot(t, ctx, size.name+"-"+p.name)
 		}

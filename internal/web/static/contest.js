@@ -387,7 +387,7 @@
       var oc = outcomeLine(cq);
       if (oc) left.appendChild(oc);
     } else {
-      left.appendChild(el("p", "muted", st === "setup" ? "比赛尚未开始。开赛前可先做设备检测。" : "等待下一题。"));
+      left.appendChild(el("p", "muted", st === "setup" ? "比赛尚未开始。开赛前可先做设备检测。" : st === "finished" ? "比赛已结束。结果见结果页。" : "等待下一题。"));
     }
     main.appendChild(left);
     var right = el("section", "card");
