@@ -56,6 +56,7 @@ type hallFrame struct {
 	seq  int64
 	b    []byte
 	bare []byte // the frame without the state it carries (nil: the same), for inside a multi frame
+	at   time.Time
 }
 
 // Pacing of the hall.
@@ -104,7 +105,7 @@ func (p *hall) len() int {
 // the same multi frame carries a newer state anyway.
 func (p *hall) publish(seq int64, b, bare []byte) {
 	p.mu.Lock()
-	p.frames = append(p.frames, hallFrame{seq, b, bare})
+	p.frames = append(p.frames, hallFrame{seq, b, bare, time.Now()})
 	if len(p.frames) > hallKeep {
 		p.frames = append(p.frames[:0:0], p.frames[len(p.frames)-hallKeep:]...)
 	}
@@ -145,12 +146,18 @@ func (p *hall) pass(t *time.Timer) bool {
 	}
 	subs := p.order
 	start := p.next - 1
+	var published time.Time // of the newest frame this pass carries
+	if len(p.frames) > 0 {
+		published = p.frames[len(p.frames)-1].at
+	}
 	p.mu.Unlock()
+	handed := false
 	for i := 0; i < len(subs); i += hallChunk {
 		w := p.handOut(subs[i:min(i+hallChunk, len(subs))])
 		if w == nil {
 			continue
 		}
+		handed = true
 		t.Reset(hallWait)
 		select {
 		case <-w.done:
@@ -160,6 +167,9 @@ func (p *hall) pass(t *time.Timer) bool {
 			return false
 		}
 		t.Stop()
+	}
+	if handed {
+		observePass(published)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -218,6 +228,7 @@ func (p *hall) dropLocked(s *Sub) {
 	delete(p.pos, s)
 	p.dirty = true
 	s.drop("slow")
+	droppedTotal.Inc()
 	p.stats.mu.Lock()
 	p.stats.Dropped++
 	p.stats.mu.Unlock()

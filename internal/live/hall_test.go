@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+
 	"xuejiangping/internal/contest"
 )
 
@@ -226,4 +228,25 @@ func TestHallMultiFrameCarriesLastStateOnly(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no multi frame")
 	}
+}
+
+// Each pass that writes frames is measured for /metrics.
+func TestHallPassMeasured(t *testing.T) {
+	count := func() uint64 {
+		var m dto.Metric
+		if err := hallPass.Write(&m); err != nil {
+			t.Fatal(err)
+		}
+		return m.GetHistogram().GetSampleCount()
+	}
+	before := count()
+	var stats HubStats
+	p := newHall(&stats)
+	defer p.close()
+	s := NewSub(contest.RoleAudience)
+	p.add(s)
+	p.publish(1, []byte(`{"type":"event","seq":1}`), nil)
+	<-s.Frames()
+	p.wrote(s)
+	waitFor(t, "a pass measured", func() bool { return count() > before })
 }

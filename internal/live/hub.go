@@ -94,6 +94,7 @@ type HubStats struct {
 }
 
 func (s *HubStats) add(cmds int, commit time.Duration) {
+	commandsTotal.Add(float64(cmds))
 	s.mu.Lock()
 	s.Commands += int64(cmds)
 	s.Batches++
@@ -555,6 +556,7 @@ func (h *Hub) toActive(want func(*Sub) bool, frameFor func(contest.Role) []byte)
 			delete(h.subs, s)
 			delete(h.active, s)
 			s.drop("slow")
+			droppedTotal.Inc()
 			h.Stats.mu.Lock()
 			h.Stats.Dropped++
 			h.Stats.mu.Unlock()

@@ -246,6 +246,8 @@ func Serve(w http.ResponseWriter, r *http.Request, h *Hub, id Identity, since in
 		return nil // Accept has answered the client
 	}
 	ws.SetReadLimit(readLimit)
+	screensConnected.Add(1)
+	defer screensConnected.Add(-1)
 	c := &conn{ws: ws, hub: h, id: id, sub: NewSub(id.Role), direct: make(chan []byte, directBuffer),
 		gone: make(chan struct{}), log: log}
 	if c.probed() {
