@@ -100,14 +100,14 @@ func auditFilter(r *http.Request) (audit.Filter, auditForm, error) {
 	if f.From != "" {
 		t, err := time.ParseInLocation("2006-01-02", f.From, zone)
 		if err != nil {
-			return fl, f, errs.E(errs.Invalid, "bad_date", "起始日期格式应为 2006-01-02")
+			return fl, f, errs.E(errs.Invalid, "bad_date", msg.T("audit.badFrom"))
 		}
 		fl.From = t
 	}
 	if f.To != "" {
 		t, err := time.ParseInLocation("2006-01-02", f.To, zone)
 		if err != nil {
-			return fl, f, errs.E(errs.Invalid, "bad_date", "截止日期格式应为 2006-01-02")
+			return fl, f, errs.E(errs.Invalid, "bad_date", msg.T("audit.badTo"))
 		}
 		fl.To = t.AddDate(0, 0, 1)
 	}

@@ -50,7 +50,7 @@ func (cw *contestWeb) loadFor(r *http.Request, p *auth.Principal) (live.Contest,
 		return c, a, err
 	}
 	if !a.manage && !a.judge {
-		return c, a, errs.NotFoundf("比赛")
+		return c, a, errs.NotFoundf(msg.T("noun.contest"))
 	}
 	return c, a, nil
 }
@@ -107,7 +107,7 @@ func (cw *contestWeb) create(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		redirect(w, r, fmt.Sprintf("/contests/%d", id), msg.T("contest.quiz.created"))
 		return nil
 	}
-	redirect(w, r, fmt.Sprintf("/contests/%d", id), "比赛已创建，请设置参赛队、评委和题目")
+	redirect(w, r, fmt.Sprintf("/contests/%d", id), msg.T("contest.createdSetup"))
 	return nil
 }
 
@@ -225,13 +225,13 @@ func (cw *contestWeb) setupAction(w http.ResponseWriter, r *http.Request, p *aut
 }
 
 func (cw *contestWeb) addTeam(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	return cw.setupAction(w, r, p, "参赛队已添加", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.teamAdded"), func(c live.Contest) error {
 		return cw.store.AddTeam(r.Context(), p.Actor(), c.ID, live.TeamInput{Name: r.FormValue("name"), Unit: r.FormValue("unit"), Members: r.FormValue("members")})
 	})
 }
 
 func (cw *contestWeb) removeTeam(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	return cw.setupAction(w, r, p, "参赛队已删除", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.teamRemoved"), func(c live.Contest) error {
 		return cw.store.RemoveTeam(r.Context(), p.Actor(), c.ID, r.PathValue("key"))
 	})
 }
@@ -244,12 +244,12 @@ func (cw *contestWeb) newCode(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err := cw.store.NewJoinCode(r.Context(), p.Actor(), c.ID, r.PathValue("key")); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/contests/%d", c.ID), "参赛码已更换，旧码不能再加入")
+	redirect(w, r, fmt.Sprintf("/contests/%d", c.ID), msg.T("contest.codeChanged"))
 	return nil
 }
 
 func (cw *contestWeb) addStaff(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	return cw.setupAction(w, r, p, "人员已添加", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.staffAdded"), func(c live.Contest) error {
 		return cw.store.AddStaff(r.Context(), p.Actor(), c.ID, live.StaffInput{Username: r.FormValue("username"), Role: r.FormValue("role"),
 			Unit: r.FormValue("unit"), Chief: r.FormValue("chief") == "1"})
 	})
@@ -260,7 +260,7 @@ func (cw *contestWeb) removeStaff(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		return err
 	}
-	return cw.setupAction(w, r, p, "人员已移除", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.staffRemoved"), func(c live.Contest) error {
 		return cw.store.RemoveStaff(r.Context(), p.Actor(), c.ID, uid, r.PathValue("role"))
 	})
 }
@@ -269,9 +269,9 @@ func (cw *contestWeb) addSegment(w http.ResponseWriter, r *http.Request, p *auth
 	points, err1 := strconv.Atoi(r.FormValue("points"))
 	pen, err2 := strconv.Atoi(defaultStr(r.FormValue("wrong_penalty"), "0"))
 	if err1 != nil || err2 != nil {
-		return errs.E(errs.Invalid, "bad_number", "分值须为整数")
+		return errs.E(errs.Invalid, "bad_number", msg.T("contest.badPoints"))
 	}
-	return cw.setupAction(w, r, p, "环节已添加", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.segmentAdded"), func(c live.Contest) error {
 		return cw.store.AddSegment(r.Context(), p.Actor(), c.ID, live.SegmentInput{Kind: r.FormValue("kind"), Title: r.FormValue("title"),
 			Points: points, WrongPenalty: pen, Reopen: r.FormValue("reopen") == "1", RiskValues: r.FormValue("risk_values")})
 	})
@@ -287,16 +287,16 @@ func defaultStr(s, d string) string {
 func (cw *contestWeb) removeSegment(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	pos, err := strconv.Atoi(r.PathValue("pos"))
 	if err != nil {
-		return errs.NotFoundf("环节")
+		return errs.NotFoundf(msg.T("noun.segment"))
 	}
-	return cw.setupAction(w, r, p, "环节已删除", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.segmentRemoved"), func(c live.Contest) error {
 		return cw.store.RemoveSegment(r.Context(), p.Actor(), c.ID, pos)
 	})
 }
 
 func (cw *contestWeb) addQuestion(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	seg, _ := strconv.Atoi(r.FormValue("segment"))
-	return cw.setupAction(w, r, p, "题目已添加", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.questionAdded"), func(c live.Contest) error {
 		return cw.store.AddQuestion(r.Context(), p.Actor(), c.ID, live.QuestionInput{Segment: seg, Text: r.FormValue("text"),
 			Options: r.FormValue("options"), Answer: r.FormValue("answer"), TeamKey: r.FormValue("team")})
 	})
@@ -307,9 +307,9 @@ func (cw *contestWeb) importQuestions(w http.ResponseWriter, r *http.Request, p 
 	from, err1 := strconv.Atoi(defaultStr(r.FormValue("from"), "1"))
 	n, err2 := strconv.Atoi(defaultStr(r.FormValue("count"), "5"))
 	if err1 != nil || err2 != nil {
-		return errs.E(errs.Invalid, "bad_number", "题号和数量须为整数")
+		return errs.E(errs.Invalid, "bad_number", msg.T("contest.badImportRange"))
 	}
-	return cw.setupAction(w, r, p, "已从应知应会题库导入题目", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.imported"), func(c live.Contest) error {
 		return cw.store.ImportMustKnow(r.Context(), p.Actor(), c.ID, seg, from-1, n)
 	})
 }
@@ -372,7 +372,7 @@ func (cw *contestWeb) removeQuestion(w http.ResponseWriter, r *http.Request, p *
 	if err != nil {
 		return err
 	}
-	return cw.setupAction(w, r, p, "题目已删除", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.questionRemoved"), func(c live.Contest) error {
 		return cw.store.RemoveQuestion(r.Context(), p.Actor(), c.ID, qid)
 	})
 }
@@ -381,9 +381,9 @@ func (cw *contestWeb) setRules(w http.ResponseWriter, r *http.Request, p *auth.P
 	ans, err1 := strconv.Atoi(r.FormValue("answer_s"))
 	win, err2 := strconv.Atoi(defaultStr(r.FormValue("tie_window_ms"), "30"))
 	if err1 != nil || err2 != nil {
-		return errs.E(errs.Invalid, "bad_number", "时间须为整数")
+		return errs.E(errs.Invalid, "bad_number", msg.T("contest.badSeconds"))
 	}
-	return cw.setupAction(w, r, p, "规则已保存", func(c live.Contest) error {
+	return cw.setupAction(w, r, p, msg.T("contest.rulesSaved"), func(c live.Contest) error {
 		return cw.store.SetRules(r.Context(), p.Actor(), c.ID, live.Rules{AnswerMS: ans * 1000, JudgeRule: r.FormValue("judge_rule"),
 			TieRule: r.FormValue("tie_rule"), TieWindowMS: win})
 	})
@@ -430,7 +430,7 @@ func (cw *contestWeb) judgePage(w http.ResponseWriter, r *http.Request, p *auth.
 		return err
 	}
 	if !a.judge {
-		return errs.E(errs.Forbidden, "not_judge", "您不是本场比赛的评委")
+		return errs.E(errs.Forbidden, "not_judge", msg.T("contest.notJudge"))
 	}
 	return cw.livePage(w, r, p, c, "judge", "contest.judge", func(pg *contestLivePage) { pg.Judge = live.JudgeKey(p.UserID) })
 }
@@ -468,10 +468,10 @@ func (cw *contestWeb) playPage(w http.ResponseWriter, r *http.Request, p *auth.P
 		return err
 	}
 	if c.Kind != "quiz" {
-		return errs.NotFoundf("线上竞答")
+		return errs.NotFoundf(msg.T("noun.onlineQuiz"))
 	}
 	if p.MemberID == 0 {
-		return errs.E(errs.Forbidden, "not_member", "线上竞答只对党员账号开放")
+		return errs.E(errs.Forbidden, "not_member", msg.T("contest.playMembersOnly"))
 	}
 	return cw.livePage(w, r, p, c, "play", "contest.play", func(pg *contestLivePage) { pg.Member = live.MemberKey(p.MemberID) })
 }
@@ -541,7 +541,7 @@ func (cw *contestWeb) ws(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		id.Role, id.Member = contest.RoleAudience, live.MemberKey(p.MemberID)
 	case "", "audience", "screen":
 	default:
-		return errs.E(errs.Invalid, "bad_role", "角色无效")
+		return errs.E(errs.Invalid, "bad_role", msg.T("contest.badRole"))
 	}
 	since, err := strconv.ParseInt(defaultStr(q.Get("since"), "-1"), 10, 64)
 	if err != nil {

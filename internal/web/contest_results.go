@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/errs"
 	"xuejiangping/internal/live"
+	"xuejiangping/internal/msg"
 )
 
 type contestResultsPage struct {
@@ -65,7 +66,7 @@ func (cw *contestWeb) export(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if err := audit.RecordNow(r.Context(), cw.s.db, p.Actor(), "contest.export", "contest:"+r.PathValue("id"), nil, audit.OK); err != nil {
 		return err
 	}
-	sendFile(w, c.Title+"-结果.xlsx", b)
+	sendFile(w, msg.T("contest.resultsFile", c.Title), b)
 	return nil
 }
 
@@ -106,14 +107,14 @@ func (cw *contestWeb) apiState(w http.ResponseWriter, r *http.Request, p *auth.P
 	if h.Kind() == "quiz" {
 		snap, ok := h.QuizSnapshot(ctx)
 		if !ok {
-			return errs.E(errs.Unprocessable, "contest_busy", "比赛暂时无法读取，请稍后再试")
+			return errs.E(errs.Unprocessable, "contest_busy", msg.T("contest.busy"))
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"kind": "quiz", "quiz": snap, "now": int64(h.Now())})
 		return nil
 	}
 	st, ok := h.State(ctx)
 	if !ok {
-		return errs.E(errs.Unprocessable, "contest_busy", "比赛暂时无法读取，请稍后再试")
+		return errs.E(errs.Unprocessable, "contest_busy", msg.T("contest.busy"))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"kind": "match", "state": st.View(contest.RoleHost), "now": int64(h.Now())})
 	return nil
@@ -129,7 +130,7 @@ func (cw *contestWeb) apiCommand(w http.ResponseWriter, r *http.Request, p *auth
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, contest.MaxCommandSize+1))
 	if err != nil {
-		return errs.E(errs.Invalid, "command_too_large", "指令过长")
+		return errs.E(errs.Invalid, "command_too_large", msg.T("contest.commandTooLong"))
 	}
 	cmd, err := contest.DecodeCommand(body)
 	if err != nil {

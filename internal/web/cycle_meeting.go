@@ -95,7 +95,7 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, p *auth.Prin
 
 func planFromForm(r *http.Request) (meeting.PlanInput, error) {
 	if err := r.ParseForm(); err != nil {
-		return meeting.PlanInput{}, errs.E(errs.Invalid, "bad_form", "表单无法读取")
+		return meeting.PlanInput{}, errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 	}
 	var in meeting.PlanInput
 	var err error
@@ -106,7 +106,7 @@ func planFromForm(r *http.Request) (meeting.PlanInput, error) {
 	if v := r.PostFormValue("planned_at"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, zone)
 		if err != nil {
-			return in, errs.E(errs.Invalid, "bad_time", "会议时间格式不正确")
+			return in, errs.E(errs.Invalid, "bad_time", msg.T("meeting.badTime"))
 		}
 		in.PlannedAt = t
 	}
@@ -285,7 +285,7 @@ func (s *Server) signInPost(w http.ResponseWriter, r *http.Request, p *auth.Prin
 func (s *Server) speechPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	return s.meetingAction(w, r, p, "speeches", func(id int64) error {
 		if err := r.ParseForm(); err != nil {
-			return errs.E(errs.Invalid, "bad_form", "表单无法读取")
+			return errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 		}
 		member, err := formInt(r, "member_id")
 		if err != nil {

@@ -143,13 +143,13 @@ func evidenceFile(r *http.Request) (name, mime string, data []byte, err error) {
 	defer f.Close()
 	data, err = io.ReadAll(io.LimitReader(f, MaxEvidenceBytes+1))
 	if err != nil {
-		return "", "", nil, errs.E(errs.Invalid, "bad_upload", "文件读取失败")
+		return "", "", nil, errs.E(errs.Invalid, "bad_upload", msg.T("upload.readFailed"))
 	}
 	if len(data) == 0 {
 		return "", "", nil, nil
 	}
 	if len(data) > MaxEvidenceBytes {
-		return "", "", nil, errs.E(errs.Invalid, "too_big", "佐证材料不能超过 5 MB")
+		return "", "", nil, errs.E(errs.Invalid, "too_big", msg.T("rect.evidenceTooBig"))
 	}
 	mime = http.DetectContentType(data)
 	switch {
@@ -157,7 +157,7 @@ func evidenceFile(r *http.Request) (name, mime string, data []byte, err error) {
 	case strings.HasPrefix(mime, "application/zip") && bytes.Contains(data[:min(len(data), 4096)], []byte("word/")):
 		mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 	default:
-		return "", "", nil, errs.E(errs.Invalid, "bad_type", "佐证材料只接受 PDF、Word（.docx）、PNG 或 JPEG 文件（按文件内容识别）")
+		return "", "", nil, errs.E(errs.Invalid, "bad_type", msg.T("rect.evidenceType"))
 	}
 	return h.Filename, mime, data, nil
 }
@@ -168,7 +168,7 @@ func (s *Server) rectUpdatePost(w http.ResponseWriter, r *http.Request, p *auth.
 		return err
 	}
 	if err := r.ParseMultipartForm(MaxEvidenceBytes + 1<<20); err != nil && err != http.ErrNotMultipart {
-		return errs.E(errs.Invalid, "bad_upload", "上传失败：文件过大或格式不对")
+		return errs.E(errs.Invalid, "bad_upload", msg.T("upload.failed"))
 	}
 	c := rectify.Change{Status: r.FormValue("status"), Evidence: r.FormValue("evidence"), Reason: r.FormValue("reason")}
 	act := func() error {

@@ -55,7 +55,7 @@ func (s *Server) roundsPage(w http.ResponseWriter, r *http.Request, p *auth.Prin
 func (s *Server) calendarPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	tol, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("tolerance")))
 	if err != nil {
-		return errs.E(errs.Invalid, "bad_tolerance", "宽限天数应为整数")
+		return errs.E(errs.Invalid, "bad_tolerance", msg.T("round.badGrace"))
 	}
 	if err := s.rounds.SetCalendar(r.Context(), p, r.PostFormValue("start"), tol); err != nil {
 		return err
@@ -94,7 +94,7 @@ func (s *Server) compliancePage(w http.ResponseWriter, r *http.Request, p *auth.
 	key := r.PathValue("key")
 	rd, _, err := s.rounds.ByKey(ctx, key)
 	if err != nil {
-		return errs.NotFoundf("轮次")
+		return errs.NotFoundf(msg.T("noun.round"))
 	}
 	orgID, _ := parseInt64(r.URL.Query().Get("org"))
 	units, err := s.rounds.Compliance(ctx, p, key, orgID)
@@ -183,7 +183,7 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request, p *auth.Pri
 
 func (s *Server) noticeCreatePost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return errs.E(errs.Invalid, "bad_form", "表单无法读取")
+		return errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 	}
 	in := round.NoticeInput{RoundKey: r.PostFormValue("round_key"), Kind: r.PostFormValue("kind"), Title: r.PostFormValue("title"),
 		Body: r.PostFormValue("body"), Categories: r.PostForm["categories"], Materials: strings.Split(r.PostFormValue("materials"), "\n")}

@@ -33,11 +33,11 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, p *auth.
 // parseUpload reads the uploaded roster from the multipart field "file".
 func parseUpload(r *http.Request) ([]org.RosterRow, error) {
 	if err := r.ParseMultipartForm(org.MaxRosterBytes); err != nil {
-		return nil, errs.E(errs.Invalid, "bad_upload", "上传失败：文件过大（上限 10 MB）或格式不对")
+		return nil, errs.E(errs.Invalid, "bad_upload", msg.T("upload.failed10MB"))
 	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "no_file", "请选择要上传的 .xlsx 文件")
+		return nil, errs.E(errs.Invalid, "no_file", msg.T("upload.chooseXlsx"))
 	}
 	defer f.Close()
 	return org.ParseRoster(f)
@@ -72,7 +72,7 @@ func (s *Server) importPreviewPost(w http.ResponseWriter, r *http.Request, p *au
 func (s *Server) importConfirmPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	var rows []org.RosterRow
 	if err := json.Unmarshal([]byte(r.PostFormValue("rows")), &rows); err != nil {
-		return errs.E(errs.Invalid, "bad_rows", "导入数据已损坏，请重新上传")
+		return errs.E(errs.Invalid, "bad_rows", msg.T("upload.stagedCorrupt"))
 	}
 	for i := range rows {
 		rows[i].Input.Normalize()

@@ -120,7 +120,7 @@ func (s *Server) memberEditPage(w http.ResponseWriter, r *http.Request, p *auth.
 	}
 	o, err := s.org.Get(r.Context(), p, m.OrgID)
 	if err != nil || !p.Covers(o.Path, auth.Managers...) {
-		return errs.NotFoundf("党员")
+		return errs.NotFoundf(msg.T("noun.member"))
 	}
 	pg := memberFormPage{Page: s.page(r, p, "member.edit"), ID: id, In: org.MemberInput{
 		OrgID: m.OrgID, Name: m.Name, Gender: m.Gender, BirthDate: m.BirthDate, JoinedDate: m.JoinedDate,

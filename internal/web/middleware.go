@@ -12,6 +12,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 const sessionCookie = "xjp_session"
@@ -33,7 +34,7 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, strings.HasPrefix(r.URL.Path, "/api/"), errs.E(errs.Forbidden, "cross_origin", "跨站请求已被拒绝"))
+		s.fail(w, r, strings.HasPrefix(r.URL.Path, "/api/"), errs.E(errs.Forbidden, "cross_origin", msg.T("request.crossOrigin")))
 	}))
 	h := s.withSession(next)
 	h = cop.Handler(h)
@@ -180,7 +181,7 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "value", v, "stack", string(debug.Stack()))
-				http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+				http.Error(w, msg.T("request.internal"), http.StatusInternalServerError)
 			}
 		}()
 		next.ServeHTTP(w, r)

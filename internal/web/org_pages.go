@@ -126,7 +126,7 @@ func formInt(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, errs.Ef(errs.Invalid, "bad_number", "“%s”应为整数", v)
+		return 0, errs.E(errs.Invalid, "bad_number", msg.T("form.notInteger", v))
 	}
 	return n, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/quiz"
 )
 
@@ -54,7 +55,7 @@ func (h *quizWeb) apiQuestionImport(w http.ResponseWriter, r *http.Request, p *a
 		return err
 	}
 	if !res.OK() {
-		return errs.Ef(errs.Unprocessable, "bad_rows", "共有 %d 处错误，整个文件未导入", len(res.Errors)).WithFields(res.Errors)
+		return errs.E(errs.Unprocessable, "bad_rows", msg.T("bank.importErrors", len(res.Errors))).WithFields(res.Errors)
 	}
 	status := http.StatusOK
 	if !dry {

@@ -85,7 +85,7 @@ func cellsFromForm(r *http.Request) map[string]string {
 
 func (h *quizWeb) questionCreatePost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	if err := r.ParseForm(); err != nil {
-		return errs.E(errs.Invalid, "bad_form", "表单无法读取")
+		return errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 	}
 	cells := cellsFromForm(r)
 	q, err := h.q.AddQuestion(r.Context(), p, cells)
@@ -96,7 +96,7 @@ func (h *quizWeb) questionCreatePost(w http.ResponseWriter, r *http.Request, p *
 		}
 		return h.withError(r, e, func() error { return h.renderQuestions(w, r, p, statusOf(e.Kind), cells, nil, "") })
 	}
-	redirect(w, r, "/questions", "已添加题目（编号"+strconv.FormatInt(q.ID, 10)+"）。")
+	redirect(w, r, "/questions", msg.T("bank.added", q.ID))
 	return nil
 }
 
@@ -105,7 +105,7 @@ func (h *quizWeb) questionsTemplate(w http.ResponseWriter, r *http.Request, p *a
 	if err != nil {
 		return errs.Wrap(err, "template")
 	}
-	sendFile(w, "题库导入模板.xlsx", b)
+	sendFile(w, msg.T("bank.templateFile"), b)
 	return nil
 }
 
@@ -114,18 +114,18 @@ func (h *quizWeb) questionsExport(w http.ResponseWriter, r *http.Request, p *aut
 	if err != nil {
 		return err
 	}
-	sendFile(w, "题库.xlsx", b)
+	sendFile(w, msg.T("bank.exportFile"), b)
 	return nil
 }
 
 func parseQuestionUpload(r *http.Request) ([]quiz.ImportRow, error) {
 	r.Body = http.MaxBytesReader(nil, r.Body, quiz.MaxImportBytes+1<<20)
 	if err := r.ParseMultipartForm(quiz.MaxImportBytes); err != nil {
-		return nil, errs.E(errs.Invalid, "bad_upload", "上传失败：文件过大（上限 10 MB）或格式不对")
+		return nil, errs.E(errs.Invalid, "bad_upload", msg.T("upload.failed10MB"))
 	}
 	f, _, err := r.FormFile("file")
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "no_file", "请选择要上传的 .xlsx 文件")
+		return nil, errs.E(errs.Invalid, "no_file", msg.T("upload.chooseXlsx"))
 	}
 	defer f.Close()
 	return quiz.ParseSheet(f)
@@ -165,7 +165,7 @@ func (h *quizWeb) importFailed(w http.ResponseWriter, r *http.Request, p *auth.P
 func (h *quizWeb) importConfirmPost(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	var rows []quiz.ImportRow
 	if err := json.Unmarshal([]byte(r.PostFormValue("rows")), &rows); err != nil {
-		return h.importFailed(w, r, p, errs.E(errs.Invalid, "bad_rows", "导入数据已损坏，请重新上传"))
+		return h.importFailed(w, r, p, errs.E(errs.Invalid, "bad_rows", msg.T("upload.stagedCorrupt")))
 	}
 	res, err := h.q.Import(r.Context(), p, rows, false)
 	if err != nil {

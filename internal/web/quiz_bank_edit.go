@@ -67,7 +67,7 @@ func (h *quizWeb) questionEditPost(w http.ResponseWriter, r *http.Request, p *au
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return errs.E(errs.Invalid, "bad_form", "表单无法读取")
+		return errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 	}
 	cells := cellsFromForm(r)
 	res, err := h.q.EditQuestion(r.Context(), p, id, cells)
@@ -119,7 +119,7 @@ type questionJSON struct {
 // bank checks.
 func (in questionJSON) cells() (map[string]string, error) {
 	if len(in.Options) > quiz.MaxOptions {
-		return nil, errs.Ef(errs.Invalid, "invalid_question", "选项不能超过%d个", quiz.MaxOptions)
+		return nil, errs.E(errs.Invalid, "invalid_question", msg.T("bank.tooManyOptions", quiz.MaxOptions))
 	}
 	cells := map[string]string{quiz.ColType: in.Type, quiz.ColStem: in.Stem, quiz.ColAnswer: in.Answer,
 		quiz.ColExplanation: in.Explanation, quiz.ColTags: strings.Join(in.Tags, "、")}

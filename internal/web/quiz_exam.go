@@ -9,6 +9,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/quiz"
 )
 
@@ -81,7 +82,7 @@ func (h *quizWeb) examsPage(w http.ResponseWriter, r *http.Request, p *auth.Prin
 
 func examFromForm(r *http.Request) (quiz.ExamInput, error) {
 	if err := r.ParseForm(); err != nil {
-		return quiz.ExamInput{}, errs.E(errs.Invalid, "bad_form", "表单无法读取")
+		return quiz.ExamInput{}, errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 	}
 	in := quiz.ExamInput{Title: r.PostFormValue("title"), PerPerson: r.PostFormValue("per_person") == "1", Counts: map[quiz.Type]int{}}
 	nums := []struct {
@@ -116,7 +117,7 @@ func examFromForm(r *http.Request) (quiz.ExamInput, error) {
 		if v := r.PostFormValue(f.name); v != "" {
 			t, err := time.ParseInLocation("2006-01-02T15:04", v, zone)
 			if err != nil {
-				return in, errs.E(errs.Invalid, "bad_time", "考试时间格式不正确")
+				return in, errs.E(errs.Invalid, "bad_time", msg.T("exam.badTime"))
 			}
 			*f.dst = t
 		}
@@ -129,7 +130,7 @@ func (h *quizWeb) examCreatePost(w http.ResponseWriter, r *http.Request, p *auth
 	if err == nil {
 		var id int64
 		if id, err = h.q.CreateExam(r.Context(), p, in); err == nil {
-			redirect(w, r, fmt.Sprintf("/exams/%d", id), "考试已安排。")
+			redirect(w, r, fmt.Sprintf("/exams/%d", id), msg.T("exam.scheduled"))
 			return nil
 		}
 	}
@@ -224,10 +225,10 @@ func (h *quizWeb) examAnswersPost(w http.ResponseWriter, r *http.Request, p *aut
 	// A reader who does not take the exam has no paper: turned away, not
 	// told to start first.
 	if p.MemberID == 0 || !strings.HasPrefix(p.MemberOrgPath, a.Exam.OrgPath) {
-		return errs.E(errs.Forbidden, "not_in_scope", "本场考试不在你所在组织的范围内")
+		return errs.E(errs.Forbidden, "not_in_scope", msg.T("exam.notInScope"))
 	}
 	if !started {
-		return errs.E(errs.Conflict, "not_started", "你还没有开始本场考试")
+		return errs.E(errs.Conflict, "not_started", msg.T("exam.notStarted"))
 	}
 	answers, err := responsesFromForm(r, a.Questions)
 	if err != nil {
@@ -237,13 +238,13 @@ func (h *quizWeb) examAnswersPost(w http.ResponseWriter, r *http.Request, p *aut
 		if err := h.q.SaveExam(ctx, p, id, answers); err != nil {
 			return err
 		}
-		redirect(w, r, fmt.Sprintf("/exams/%d", id), "答案已暂存，请在截止时间前交卷。")
+		redirect(w, r, fmt.Sprintf("/exams/%d", id), msg.T("exam.draftSaved"))
 		return nil
 	}
 	if _, err := h.q.SubmitExam(ctx, p, id, answers); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/exams/%d", id), "已交卷。")
+	redirect(w, r, fmt.Sprintf("/exams/%d", id), msg.T("exam.handedIn"))
 	return nil
 }
 
@@ -293,11 +294,11 @@ func (h *quizWeb) gradingPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	}
 	score, err := strconv.ParseFloat(r.PostFormValue("score"), 64)
 	if err != nil {
-		return errs.E(errs.Invalid, "invalid_score", "请选择评分")
+		return errs.E(errs.Invalid, "invalid_score", msg.T("exam.chooseScore"))
 	}
 	if err := h.q.GradeShort(r.Context(), p, id, att, qid, score); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/exams/%d/grading", id), "已评分。")
+	redirect(w, r, fmt.Sprintf("/exams/%d/grading", id), msg.T("exam.graded"))
 	return nil
 }

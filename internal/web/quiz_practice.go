@@ -8,6 +8,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/quiz"
 )
 
@@ -115,7 +116,7 @@ func (h *quizWeb) sessionPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		}
 		return h.withError(r, e, func() error { return h.renderSession(w, r, p, statusOf(e.Kind), v) })
 	}
-	redirect(w, r, fmt.Sprintf("/practice/%d#result", id), "已交卷，答案和解析见下方。")
+	redirect(w, r, fmt.Sprintf("/practice/%d#result", id), msg.T("practice.handedIn"))
 	return nil
 }
 
@@ -123,7 +124,7 @@ func (h *quizWeb) sessionPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 // field a<id> (one letter, letters, 1/0 or text) and a<id>_<i> for blanks.
 func responsesFromForm(r *http.Request, qs []quiz.Shown) (map[int64]quiz.Response, error) {
 	if err := r.ParseForm(); err != nil {
-		return nil, errs.E(errs.Invalid, "bad_form", "表单无法读取")
+		return nil, errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 	}
 	out := map[int64]quiz.Response{}
 	for _, q := range qs {
@@ -145,7 +146,7 @@ func responsesFromForm(r *http.Request, qs []quiz.Shown) (map[int64]quiz.Respons
 				resp.Truth = &f
 			case "":
 			default:
-				return nil, errs.E(errs.Invalid, "bad_answer", "判断题答案只能是“对”或“错”")
+				return nil, errs.E(errs.Invalid, "bad_answer", msg.T("practice.badTruth"))
 			}
 		case quiz.Blank:
 			for i := range q.BlankCount {

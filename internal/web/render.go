@@ -280,7 +280,7 @@ func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return errs.Ef(errs.Invalid, "bad_json", "请求内容不是有效的 JSON：%s", jsonReason(err))
+		return errs.E(errs.Invalid, "bad_json", msg.T("json.invalid", jsonReason(err)))
 	}
 	return nil
 }
@@ -289,13 +289,13 @@ func jsonReason(err error) string {
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "unknown field"):
-		return "包含未知字段 " + s[strings.Index(s, "unknown field")+len("unknown field "):]
+		return msg.T("json.unknownField", s[strings.Index(s, "unknown field")+len("unknown field "):])
 	case strings.Contains(s, "cannot unmarshal"):
-		return "字段类型不正确"
+		return msg.T("json.wrongType")
 	case strings.Contains(s, "EOF"):
-		return "内容为空或不完整"
+		return msg.T("json.incomplete")
 	}
-	return "格式错误"
+	return msg.T("json.malformed")
 }
 
 // redirect after a successful form post, with a flash message carried in

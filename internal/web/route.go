@@ -7,6 +7,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Gate is the coarse check a route makes before its handler runs. Object
@@ -64,11 +65,11 @@ func (s *Server) handle(method, path string, gate Gate, summary string, h handle
 		p := principalFrom(r)
 		if gate != Public {
 			if p == nil {
-				s.fail(w, r, api, errs.E(errs.Unauthorized, "login_required", "请先登录"))
+				s.fail(w, r, api, errs.E(errs.Unauthorized, "login_required", msg.T("auth.loginRequired")))
 				return
 			}
 			if p.MustChange && !mustChangeExempt(path) {
-				s.fail(w, r, api, errs.E(errs.Forbidden, "must_change_password", "首次登录请先修改初始密码"))
+				s.fail(w, r, api, errs.E(errs.Forbidden, "must_change_password", msg.T("auth.mustChangePassword")))
 				return
 			}
 			if !gate.allows(p) {
@@ -104,12 +105,12 @@ func checkFormUTF8(r *http.Request) error {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
-		return errs.E(errs.Invalid, "bad_form", "表单内容无法读取")
+		return errs.E(errs.Invalid, "bad_form", msg.T("form.contentUnreadable"))
 	}
 	for _, vs := range r.PostForm {
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return errs.E(errs.Invalid, "bad_encoding", "提交的内容含有无效字符，请检查后重试")
+				return errs.E(errs.Invalid, "bad_encoding", msg.T("form.badEncoding"))
 			}
 		}
 	}

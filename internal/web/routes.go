@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // registerRoutes is the whole map of the application: every page, form
@@ -143,7 +144,7 @@ func (s *Server) registerRoutes() {
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errs.NotFoundf("记录")
+		return 0, errs.NotFoundf(msg.T("noun.record"))
 	}
 	return id, nil
 }

@@ -224,7 +224,7 @@ func (s *Server) memberAgenda(r *http.Request, p *auth.Principal, pg *homePage) 
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *auth.Principal) error {
 	if err := s.db.Ping(r.Context()); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "数据库不可用"})
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": msg.T("health.dbDown")})
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "db": s.db.Dialect.String(), "version": s.cfg.Version})

@@ -10,6 +10,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/study"
 )
 
@@ -111,11 +112,11 @@ type materialFormPage struct {
 func orgChoices(p *auth.Principal) []unitOpt {
 	var out []unitOpt
 	if p.Has(auth.Admin) {
-		out = append(out, unitOpt{0, "全区（所有党员可见）"})
+		out = append(out, unitOpt{0, msg.T("library.scopeDistrict")})
 	}
 	for _, g := range p.Grants {
 		if g.Role == auth.Secretary {
-			out = append(out, unitOpt{g.OrgID, g.OrgName + "（本单位业务政策，仅本单位可见）"})
+			out = append(out, unitOpt{g.OrgID, msg.T("library.scopeUnit", g.OrgName)})
 		}
 	}
 	return out
@@ -124,7 +125,7 @@ func orgChoices(p *auth.Principal) []unitOpt {
 func (h *studyWeb) materialForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64, in study.Input) error {
 	pg := materialFormPage{Page: h.page(r, p, "library.new"), ID: id, In: in, TagText: strings.Join(in.Tags, "，"), Orgs: orgChoices(p)}
 	if id != 0 {
-		pg.Title = "修改学习资料"
+		pg.Title = msg.T("library.editTitle")
 	}
 	for _, c := range study.Categories() {
 		pg.Cats = append(pg.Cats, kindOpt{string(c), c.Label()})
@@ -184,7 +185,7 @@ func (h *studyWeb) materialCreatePost(w http.ResponseWriter, r *http.Request, p 
 	if err == nil {
 		var id int64
 		if id, err = h.lib.Create(r.Context(), p, in); err == nil {
-			redirect(w, r, fmt.Sprintf("/library/%d", id), "学习资料已发布。可在下方上传附件。")
+			redirect(w, r, fmt.Sprintf("/library/%d", id), msg.T("library.published"))
 			return nil
 		}
 	}
@@ -199,7 +200,7 @@ func (h *studyWeb) materialUpdatePost(w http.ResponseWriter, r *http.Request, p 
 	in, err := materialInput(r)
 	if err == nil {
 		if err = h.lib.Update(r.Context(), p, id, in); err == nil {
-			redirect(w, r, fmt.Sprintf("/library/%d", id), "学习资料已保存。")
+			redirect(w, r, fmt.Sprintf("/library/%d", id), msg.T("library.saved"))
 			return nil
 		}
 	}
@@ -215,11 +216,11 @@ func (h *studyWeb) materialReadPost(w http.ResponseWriter, r *http.Request, p *a
 	if err := h.lib.MarkRead(r.Context(), p, id, read); err != nil {
 		return err
 	}
-	msg := "已记录：您已学习这份资料。"
+	notice := msg.T("library.marked")
 	if !read {
-		msg = "已撤销“已学习”标记。"
+		notice = msg.T("library.unmarked")
 	}
-	redirect(w, r, fmt.Sprintf("/library/%d", id), msg)
+	redirect(w, r, fmt.Sprintf("/library/%d", id), notice)
 	return nil
 }
 
@@ -231,7 +232,7 @@ func (h *studyWeb) attachPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	name, data, err := uploadedFile(w, r)
 	if err == nil {
 		if _, err = h.lib.Attach(r.Context(), p, id, name, data); err == nil {
-			redirect(w, r, fmt.Sprintf("/library/%d", id), "附件已上传。")
+			redirect(w, r, fmt.Sprintf("/library/%d", id), msg.T("library.fileUploaded"))
 			return nil
 		}
 	}
@@ -273,6 +274,6 @@ func (h *studyWeb) detachPost(w http.ResponseWriter, r *http.Request, p *auth.Pr
 	if err := h.lib.Detach(r.Context(), p, id, fid); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/library/%d", id), "附件已删除。")
+	redirect(w, r, fmt.Sprintf("/library/%d", id), msg.T("library.fileDeleted"))
 	return nil
 }

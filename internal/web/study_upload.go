@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/study"
 )
 
@@ -17,18 +18,18 @@ func uploadedFile(w http.ResponseWriter, r *http.Request) (string, []byte, error
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mb *http.MaxBytesError
 		if errors.As(err, &mb) {
-			return "", nil, errs.E(errs.Invalid, "too_big", "附件不能超过 10 MB")
+			return "", nil, errs.E(errs.Invalid, "too_big", msg.T("upload.attachTooBig"))
 		}
-		return "", nil, errs.E(errs.Invalid, "bad_upload", "上传失败：请以表单文件（字段 file）方式上传")
+		return "", nil, errs.E(errs.Invalid, "bad_upload", msg.T("upload.notMultipart"))
 	}
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
-		return "", nil, errs.E(errs.Invalid, "empty_file", "请选择要上传的文件（文件不能为空）")
+		return "", nil, errs.E(errs.Invalid, "empty_file", msg.T("upload.chooseFile"))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, study.MaxAttachmentBytes+1))
 	if err != nil {
-		return "", nil, errs.E(errs.Invalid, "bad_upload", "文件读取失败，请重试")
+		return "", nil, errs.E(errs.Invalid, "bad_upload", msg.T("upload.readRetry"))
 	}
 	return hdr.Filename, data, nil
 }

@@ -9,6 +9,7 @@ import (
 	"xuejiangping/internal/audit"
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/report"
 )
 
@@ -43,7 +44,7 @@ func (h *reportHandlers) bulletinDraftPost(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), "已生成通报草稿，请审改后印发。")
+	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), msg.T("bulletin.drafted"))
 	return nil
 }
 
@@ -84,20 +85,20 @@ func (h *reportHandlers) bulletinEditPost(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		return errs.E(errs.Invalid, "bad_form", "表单无法读取")
+		return errs.E(errs.Invalid, "bad_form", msg.T("form.unreadable"))
 	}
 	var edits []report.ItemEdit
 	for _, v := range r.PostForm["item"] {
 		itemID, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return errs.E(errs.Invalid, "bad_item", "条目编号无效")
+			return errs.E(errs.Invalid, "bad_item", msg.T("bulletin.badItem"))
 		}
 		edits = append(edits, report.ItemEdit{ID: itemID, Text: r.PostFormValue("text_" + v), Remove: r.PostFormValue("remove_"+v) == "1"})
 	}
 	if err := h.rep.EditBulletin(r.Context(), p, id, r.PostFormValue("title"), r.PostFormValue("intro"), edits); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), "已保存。")
+	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), msg.T("common.saved"))
 	return nil
 }
 
@@ -109,7 +110,7 @@ func (h *reportHandlers) bulletinPublishPost(w http.ResponseWriter, r *http.Requ
 	if err := h.rep.PublishBulletin(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), "通报已印发，被点名单位将在平台上确认反馈。")
+	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), msg.T("bulletin.published"))
 	return nil
 }
 
@@ -125,7 +126,7 @@ func (h *reportHandlers) bulletinAckPost(w http.ResponseWriter, r *http.Request,
 	if err := h.rep.AckBulletin(r.Context(), p, id, orgID, r.PostFormValue("answer")); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), "已确认通报并反馈整改措施。")
+	redirect(w, r, fmt.Sprintf("/supervise/bulletins/%d", id), msg.T("bulletin.ackDone"))
 	return nil
 }
 
@@ -216,7 +217,7 @@ func (h *reportHandlers) briefDraftPost(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/briefs/%d", id), "已生成简报草稿，请审改后印发。")
+	redirect(w, r, fmt.Sprintf("/supervise/briefs/%d", id), msg.T("brief.drafted"))
 	return nil
 }
 
@@ -240,7 +241,7 @@ func (h *reportHandlers) briefPage(w http.ResponseWriter, r *http.Request, p *au
 		return err
 	}
 	pg := briefPage{Page: h.s.page(r, p, "report.brief"), B: b, CanWrite: p.Has(auth.Admin, auth.TaskForce) && !b.Published()}
-	pg.Title = fmt.Sprintf("%s 第 %d 期", pg.Title, b.IssueNo)
+	pg.Title = msg.T("brief.pageTitle", pg.Title, b.IssueNo)
 	status := http.StatusOK
 	if e := formErrorFrom(r.Context()); e != nil {
 		pg.Error, pg.FieldErrors, status = e.Message, e.Fields, http.StatusBadRequest
@@ -262,7 +263,7 @@ func (h *reportHandlers) briefEditPost(w http.ResponseWriter, r *http.Request, p
 	if err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/briefs/%d", id), "已保存。")
+	redirect(w, r, fmt.Sprintf("/supervise/briefs/%d", id), msg.T("common.saved"))
 	return nil
 }
 
@@ -274,7 +275,7 @@ func (h *reportHandlers) briefPublishPost(w http.ResponseWriter, r *http.Request
 	if err := h.rep.PublishBrief(r.Context(), p, id); err != nil {
 		return err
 	}
-	redirect(w, r, fmt.Sprintf("/supervise/briefs/%d", id), "简报已印发。")
+	redirect(w, r, fmt.Sprintf("/supervise/briefs/%d", id), msg.T("brief.issued"))
 	return nil
 }
 
@@ -284,7 +285,7 @@ func (h *reportHandlers) briefPrintPage(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	pg := briefPage{Page: h.s.page(r, p, "report.brief"), B: b}
-	pg.Title = fmt.Sprintf("工作简报 第 %d 期", b.IssueNo)
+	pg.Title = msg.T("brief.heading", b.IssueNo)
 	return h.s.render(w, http.StatusOK, "brief_print", pg)
 }
 
@@ -304,7 +305,7 @@ func (h *reportHandlers) sendDocx(w http.ResponseWriter, r *http.Request, p *aut
 	if err := audit.RecordNow(r.Context(), h.s.db, p.Actor(), "brief.export", fmt.Sprintf("brief:%d", b.ID), map[string]any{"format": "docx"}, audit.OK); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("工作简报第%d期.docx", b.IssueNo)
+	name := msg.T("brief.docxFile", b.IssueNo)
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 	w.Header().Set("Content-Disposition", "attachment; filename=\"brief.docx\"; filename*=UTF-8''"+urlPathEscape(name))
 	w.Header().Set("Cache-Control", "no-store")
@@ -338,7 +339,7 @@ func (h *reportHandlers) briefAPI(w http.ResponseWriter, r *http.Request, p *aut
 	raw, docx := strings.CutSuffix(file, ".docx")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return errs.NotFoundf("简报")
+		return errs.NotFoundf(msg.T("noun.brief"))
 	}
 	b, err := h.rep.Brief(r.Context(), p, id)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"xuejiangping/internal/audit"
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/report"
 )
 
@@ -32,7 +33,7 @@ func (h *reportHandlers) dashboard(r *http.Request, p *auth.Principal) (*report.
 	if v := q.Get("org"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, errs.E(errs.Invalid, "bad_org", "组织编号应为正整数")
+			return nil, errs.E(errs.Invalid, "bad_org", msg.T("dash.badOrg"))
 		}
 		orgID = n
 	}
@@ -66,7 +67,7 @@ func (h *reportHandlers) dashboardXlsx(w http.ResponseWriter, r *http.Request, p
 	if err := audit.RecordNow(r.Context(), h.s.db, p.Actor(), "dashboard.export", fmt.Sprintf("org:%d", d.Org.ID), map[string]any{"round": d.Round}, audit.OK); err != nil {
 		return err
 	}
-	sendFile(w, fmt.Sprintf("例会研判-%s-%s.xlsx", d.Org.Name, d.Round), b)
+	sendFile(w, msg.T("dash.exportFile", d.Org.Name, d.Round), b)
 	return nil
 }
 
@@ -78,7 +79,7 @@ func (h *reportHandlers) rebuildPost(w http.ResponseWriter, r *http.Request, p *
 	if err := audit.RecordNow(r.Context(), h.s.db, p.Actor(), "dashboard.rebuild", "report", map[string]any{"rounds": n}, audit.OK); err != nil {
 		return err
 	}
-	redirect(w, r, "/supervise/dashboard", fmt.Sprintf("已重新统计 %d 个轮次。", n))
+	redirect(w, r, "/supervise/dashboard", msg.T("dash.recounted", n))
 	return nil
 }
 
@@ -124,7 +125,7 @@ func (h *reportHandlers) thresholdPost(w http.ResponseWriter, r *http.Request, p
 	if err := h.rep.SetThreshold(r.Context(), p, r.PostFormValue("threshold")); err != nil {
 		return err
 	}
-	redirect(w, r, "/supervise/similar", "已保存相似度阈值。")
+	redirect(w, r, "/supervise/similar", msg.T("similar.thresholdSaved"))
 	return nil
 }
 
@@ -133,7 +134,7 @@ func (h *reportHandlers) similarAPI(w http.ResponseWriter, r *http.Request, p *a
 	if v := r.URL.Query().Get("threshold"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 0.5 || f > 1 {
-			return errs.E(errs.Invalid, "bad_threshold", "相似度阈值应为 0.5 到 1 之间的小数")
+			return errs.E(errs.Invalid, "bad_threshold", msg.T("similar.badThreshold"))
 		}
 		th = f
 	}

@@ -6,6 +6,7 @@ import (
 
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/rectify"
 	"xuejiangping/internal/supervise"
 )
@@ -21,7 +22,7 @@ func (h *superviseHandlers) apiSitIn(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	if in.MeetingID <= 0 {
-		return errs.E(errs.Invalid, "no_meeting", "请指定会议 meeting_id")
+		return errs.E(errs.Invalid, "no_meeting", msg.T("sitin.noMeeting"))
 	}
 	if in.Scores == nil {
 		id, err := h.sv.SignUp(r.Context(), p, in.MeetingID)
@@ -51,7 +52,7 @@ func (h *superviseHandlers) apiSitIns(w http.ResponseWriter, r *http.Request, p 
 	}
 	id, err := strconv.ParseInt(q, 10, 64)
 	if err != nil || id <= 0 {
-		return errs.E(errs.Invalid, "bad_meeting", "meeting 应为会议编号")
+		return errs.E(errs.Invalid, "bad_meeting", msg.T("sitin.badMeeting"))
 	}
 	list, err := h.sv.ForMeeting(r.Context(), p, id)
 	if err != nil {

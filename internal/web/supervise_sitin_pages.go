@@ -216,7 +216,7 @@ func (h *superviseHandlers) sitinProblemPost(w http.ResponseWriter, r *http.Requ
 	}
 	var meetingID int64
 	if err := h.s.db.QueryRow(r.Context(), `SELECT meeting_id FROM sitins WHERE id = ?`, id).Scan(&meetingID); err != nil {
-		return errs.NotFoundf("旁听记录")
+		return errs.NotFoundf(msg.T("noun.sitin"))
 	}
 	owner, err := formInt(r, "owner_id")
 	if err == nil {
