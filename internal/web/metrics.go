@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"xuejiangping/internal/db"
+	"xuejiangping/internal/live"
 )
 
 // metrics is a registry of the server's own (not the global default, so
@@ -35,6 +36,7 @@ func newMetrics(d *db.DB) *metrics {
 	m.reg.MustRegister(m.requests, m.latency,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(d.SQL(), d.Dialect.String()))
+	m.reg.MustRegister(live.Collectors()...)
 	return m
 }
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"xuejiangping/internal/app"
@@ -41,5 +42,20 @@ func TestMetricsOnlyForTheScraper(t *testing.T) {
 	}
 	if _, err := web.ParseNetworks("10.0.0.0/8,不是网段"); err == nil {
 		t.Error("a bad network was accepted")
+	}
+}
+
+// /metrics carries the live contests' figures next to the HTTP ones.
+func TestMetricsHaveContestFigures(t *testing.T) {
+	h := newHarness(t)
+	req := httptest.NewRequest("GET", "/metrics", nil)
+	req.RemoteAddr = "127.0.0.1:5000"
+	rec := httptest.NewRecorder()
+	h.app.Web.ServeHTTP(rec, req)
+	body := rec.Body.String()
+	for _, name := range []string{"xjp_contest_screens ", "xjp_contest_commands_total ", "xjp_contest_screens_dropped_total ", "xjp_contest_hall_pass_seconds_count "} {
+		if !strings.Contains(body, name) {
+			t.Errorf("/metrics lacks %s", name)
+		}
 	}
 }
