@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/argon2"
 
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Argon2id parameters: OWASP's 19 MiB and 2 passes, computed in 2 lanes so
@@ -69,10 +70,10 @@ var dummyHash, _ = HashPassword("not-a-real-password")
 // digits, symbols).
 func CheckPolicy(pw string) error {
 	if utf8.RuneCountInString(pw) < 8 {
-		return errs.E(errs.Unprocessable, "weak_password", "密码至少需要 8 个字符")
+		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password"))
 	}
 	if len(pw) > 128 {
-		return errs.E(errs.Unprocessable, "weak_password", "密码不能超过 128 个字符")
+		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password2"))
 	}
 	var lower, upper, digit, symbol int
 	for _, r := range pw {
@@ -88,7 +89,7 @@ func CheckPolicy(pw string) error {
 		}
 	}
 	if lower+upper+digit+symbol < 3 {
-		return errs.E(errs.Unprocessable, "weak_password", "密码需包含小写字母、大写字母、数字、符号中的至少三类")
+		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password3"))
 	}
 	return nil
 }

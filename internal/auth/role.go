@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"xuejiangping/internal/audit"
+	"xuejiangping/internal/msg"
 )
 
 // Role is a global role, granted on a subtree of the organisation.
@@ -28,19 +29,19 @@ var Roles = []Role{Admin, TaskForce, Secretary, Leader, GroupLeader, Member, Aud
 func (r Role) Label() string {
 	switch r {
 	case Admin:
-		return "区委组织部管理员"
+		return msg.T("auth.label.admin")
 	case TaskForce:
-		return "工作专班"
+		return msg.T("auth.label.taskForce")
 	case Secretary:
-		return "党组织书记"
+		return msg.T("auth.label.secretary")
 	case Leader:
-		return "分管领导"
+		return msg.T("auth.label.leader")
 	case GroupLeader:
-		return "党小组长"
+		return msg.T("auth.label.groupLeader")
 	case Member:
-		return "党员"
+		return msg.T("auth.label.member")
 	case Auditor:
-		return "审计管理员"
+		return msg.T("auth.label.auditor")
 	}
 	return string(r)
 }

@@ -14,6 +14,7 @@ import (
 	"xuejiangping/internal/audit"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Config holds the security settings of logins.
@@ -79,7 +80,7 @@ type account struct {
 func (s *Service) Login(ctx context.Context, login, password, ip, userAgent string) (string, *Principal, error) {
 	login = strings.TrimSpace(login)
 	if login == "" || password == "" {
-		return "", nil, errs.E(errs.Invalid, "login_required", "请输入用户名（或手机号）和密码")
+		return "", nil, errs.E(errs.Invalid, "login_required", msg.T("auth.login_required"))
 	}
 	now := s.now()
 	var token string
@@ -124,7 +125,7 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 		// Only someone who knows the password learns that the account is
 		// disabled; to anyone else it looks like any other account.
 		if a.disabled {
-			loginErr = errs.E(errs.Forbidden, "account_disabled", "该账号已停用，请联系管理员")
+			loginErr = errs.E(errs.Forbidden, "account_disabled", msg.T("auth.account_disabled"))
 			return audit.Record(ctx, tx, actor, "login", a.username, "disabled", audit.Failed)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, a.id); err != nil {
@@ -156,16 +157,14 @@ func (s *Service) Login(ctx context.Context, login, password, ip, userAgent stri
 func (s *Service) failure(failed int, now time.Time) (int, time.Time, error) {
 	failed++
 	if failed >= s.Cfg.MaxFailures {
-		return 0, now.Add(s.Cfg.LockFor), errs.Ef(errs.Locked, "account_locked",
-			"连续 %d 次登录失败，账号已锁定 %d 分钟", s.Cfg.MaxFailures, int(s.Cfg.LockFor.Minutes()))
+		return 0, now.Add(s.Cfg.LockFor), errs.E(errs.Locked, "account_locked", msg.T("auth.account_locked", s.Cfg.MaxFailures, int(s.Cfg.LockFor.Minutes())))
 	}
-	return failed, time.Time{}, errs.Ef(errs.Unauthorized, "bad_credentials",
-		"用户名或密码错误（再失败 %d 次账号将锁定 %d 分钟）", s.Cfg.MaxFailures-failed, int(s.Cfg.LockFor.Minutes()))
+	return failed, time.Time{}, errs.E(errs.Unauthorized, "bad_credentials", msg.T("auth.bad_credentials", s.Cfg.MaxFailures-failed, int(s.Cfg.LockFor.Minutes())))
 }
 
 func (s *Service) lockedErr(until, now time.Time) error {
 	mins := int(until.Sub(now).Minutes()) + 1
-	return errs.Ef(errs.Locked, "account_locked", "连续登录失败次数过多，账号已锁定，请 %d 分钟后再试", mins)
+	return errs.E(errs.Locked, "account_locked", msg.T("auth.account_locked2", mins))
 }
 
 func findAccount(ctx context.Context, q db.Querier, login string) (account, error) {
@@ -193,7 +192,7 @@ func (s *Service) Logout(ctx context.Context, p *Principal) error {
 // minute, so ordinary page views are reads.
 func (s *Service) Authenticate(ctx context.Context, token, ip string) (*Principal, error) {
 	if token == "" {
-		return nil, errs.E(errs.Unauthorized, "login_required", "请先登录")
+		return nil, errs.E(errs.Unauthorized, "login_required", msg.T("auth.login_required2"))
 	}
 	h := HashToken(token)
 	now := s.now()
@@ -208,14 +207,14 @@ func (s *Service) Authenticate(ctx context.Context, token, ip string) (*Principa
 		WHERE s.token_hash = ?`, h).
 		Scan(&p.UserID, &p.Username, &p.DisplayName, &p.MustChange, &disabled, &lastSeen, &memberID, &memberOrg, &memberPath)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && disabled) {
-		return nil, errs.E(errs.Unauthorized, "login_required", "请先登录")
+		return nil, errs.E(errs.Unauthorized, "login_required", msg.T("auth.login_required2"))
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "session")
 	}
 	if now.Sub(lastSeen) > s.Cfg.IdleTimeout {
 		_, _ = s.DB.Exec(ctx, `DELETE FROM login_sessions WHERE token_hash = ?`, h)
-		return nil, errs.E(errs.Unauthorized, "session_expired", "长时间未操作，登录已过期，请重新登录")
+		return nil, errs.E(errs.Unauthorized, "session_expired", msg.T("auth.session_expired"))
 	}
 	if now.Sub(lastSeen) > time.Minute {
 		if _, err := s.DB.Exec(ctx, `UPDATE login_sessions SET last_seen = ? WHERE token_hash = ?`, now, h); err != nil {
@@ -253,10 +252,10 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPW, newPW
 		return errs.Wrap(err, "load password")
 	}
 	if !CheckPassword(hash, oldPW) {
-		return errs.E(errs.Unprocessable, "bad_old_password", "原密码不正确")
+		return errs.E(errs.Unprocessable, "bad_old_password", msg.T("auth.bad_old_password"))
 	}
 	if oldPW == newPW {
-		return errs.E(errs.Unprocessable, "same_password", "新密码不能与原密码相同")
+		return errs.E(errs.Unprocessable, "same_password", msg.T("auth.same_password"))
 	}
 	if err := CheckPolicy(newPW); err != nil {
 		return err

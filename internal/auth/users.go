@@ -10,6 +10,7 @@ import (
 	"xuejiangping/internal/audit"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // User is an account as the admin sees it.
@@ -41,7 +42,7 @@ var usernameRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_.-]{2,31}$`)
 func CreateUser(ctx context.Context, tx *db.Tx, a audit.Actor, nu NewUser) (int64, string, error) {
 	nu.Username = strings.TrimSpace(nu.Username)
 	if !usernameRE.MatchString(nu.Username) {
-		return 0, "", errs.E(errs.Invalid, "bad_username", "用户名须以字母开头，由 3–32 位字母、数字、下划线、点或减号组成")
+		return 0, "", errs.E(errs.Invalid, "bad_username", msg.T("auth.bad_username"))
 	}
 	pw := nu.Password
 	if pw == "" {
@@ -61,7 +62,7 @@ func CreateUser(ctx context.Context, tx *db.Tx, a audit.Actor, nu NewUser) (int6
 	id, err := tx.Insert(ctx, `INSERT INTO users (username, display_name, password_hash, member_id, must_change, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		nu.Username, nu.DisplayName, h, member, nu.MustChange, tx.Now)
 	if errors.Is(err, db.ErrUnique) {
-		return 0, "", errs.E(errs.Conflict, "duplicate_user", "用户名已被使用，或该党员已开通账号")
+		return 0, "", errs.E(errs.Conflict, "duplicate_user", msg.T("auth.duplicate_user"))
 	}
 	if err != nil {
 		return 0, "", errs.Wrap(err, "create user")
@@ -73,14 +74,14 @@ func CreateUser(ctx context.Context, tx *db.Tx, a audit.Actor, nu NewUser) (int6
 // AddGrant gives userID role on orgID, inside tx.
 func AddGrant(ctx context.Context, tx *db.Tx, a audit.Actor, userID int64, role Role, orgID int64) error {
 	if !role.Valid() {
-		return errs.E(errs.Invalid, "bad_role", "未知的角色")
+		return errs.E(errs.Invalid, "bad_role", msg.T("auth.bad_role"))
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO role_assignments (user_id, role, org_id, created_at) VALUES (?, ?, ?, ?)`, userID, string(role), orgID, tx.Now)
 	if errors.Is(err, db.ErrUnique) {
-		return errs.E(errs.Conflict, "duplicate_grant", "该用户已在此组织拥有该角色")
+		return errs.E(errs.Conflict, "duplicate_grant", msg.T("auth.duplicate_grant"))
 	}
 	if errors.Is(err, db.ErrForeignKey) {
-		return errs.E(errs.Invalid, "bad_grant", "用户或组织不存在")
+		return errs.E(errs.Invalid, "bad_grant", msg.T("auth.bad_grant"))
 	}
 	if err != nil {
 		return errs.Wrap(err, "grant")
@@ -95,7 +96,7 @@ func orgPath(ctx context.Context, q db.Querier, orgID int64) (string, error) {
 	var path string
 	err := q.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, orgID).Scan(&path)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", errs.NotFoundf("组织")
+		return "", errs.NotFoundf(msg.T("noun.org"))
 	}
 	return path, errs.Wrap(err, "org path")
 }
@@ -120,7 +121,7 @@ func (s *Service) Revoke(ctx context.Context, p *Principal, grantID int64) error
 		var role, path string
 		err := tx.QueryRow(ctx, `SELECT r.user_id, r.role, o.path FROM role_assignments r JOIN orgs o ON o.id = r.org_id WHERE r.id = ?`, grantID).Scan(&userID, &role, &path)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NotFoundf("角色授权")
+			return errs.NotFoundf(msg.T("noun.grant"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "load grant")
@@ -129,7 +130,7 @@ func (s *Service) Revoke(ctx context.Context, p *Principal, grantID int64) error
 			return errs.Forbid()
 		}
 		if userID == p.UserID && Role(role) == Admin {
-			return errs.E(errs.Conflict, "self_revoke", "不能撤销自己的管理员角色")
+			return errs.E(errs.Conflict, "self_revoke", msg.T("auth.self_revoke"))
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM role_assignments WHERE id = ?`, grantID); err != nil {
 			return errs.Wrap(err, "revoke")
@@ -145,13 +146,13 @@ func (s *Service) CreateAccount(ctx context.Context, p *Principal, memberID int6
 	var orgID int64
 	err := s.DB.QueryRow(ctx, `SELECT m.name, m.org_id, o.path FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?`, memberID).Scan(&name, &orgID, &path)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", errs.NotFoundf("党员")
+		return 0, "", errs.NotFoundf(msg.T("noun.member"))
 	}
 	if err != nil {
 		return 0, "", errs.Wrap(err, "load member")
 	}
 	if !p.Covers(path, Managers...) {
-		return 0, "", errs.NotFoundf("党员")
+		return 0, "", errs.NotFoundf(msg.T("noun.member"))
 	}
 	var id int64
 	var pw string
@@ -218,7 +219,7 @@ func (s *Service) Unlock(ctx context.Context, p *Principal, userID int64) error 
 			return errs.Wrap(err, "unlock")
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.NotFoundf("用户")
+			return errs.NotFoundf(msg.T("noun.user"))
 		}
 		return audit.Record(ctx, tx, p.Actor(), "user.unlock", userTarget(userID), nil, audit.OK)
 	})
@@ -239,7 +240,7 @@ func SetPassword(ctx context.Context, tx *db.Tx, a audit.Actor, username, pw str
 		return errs.Wrap(err, "set password")
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
-		return errs.NotFoundf("用户")
+		return errs.NotFoundf(msg.T("noun.user"))
 	}
 	return audit.Record(ctx, tx, a, "password.set", username, nil, audit.OK)
 }

@@ -1,0 +1,142 @@
+package msg
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// domainPackages are the domain packages whose user-facing text lives in
+// this catalog (zh_dom_<package>.go). A package joins the list once its
+// Chinese has moved here; the test then keeps it that way.
+var domainPackages = []string{
+	"auth",
+}
+
+// domainHanAllowed are the Chinese literals a domain package may keep: data
+// stored or compared as it is, not text shown from the catalog.
+var domainHanAllowed = []struct{ file, text, why string }{}
+
+// domainHanLiterals returns the Chinese string and rune literals of a Go
+// file, with their lines, and the keys of the msg.T calls it makes.
+func domainHanLiterals(fset *token.FileSet, f *ast.File) (lines []int, texts, keys []string) {
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.CallExpr:
+			sel, ok := x.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "T" || len(x.Args) == 0 {
+				return true
+			}
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "msg" {
+				if lit, ok := x.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					k, _ := strconv.Unquote(lit.Value)
+					keys = append(keys, k)
+				}
+			}
+		case *ast.BasicLit:
+			if x.Kind != token.STRING && x.Kind != token.CHAR {
+				return true
+			}
+			text := x.Value
+			if x.Kind == token.STRING {
+				if s, err := strconv.Unquote(x.Value); err == nil {
+					text = s
+				}
+			}
+			if containsHan(text) {
+				lines = append(lines, fset.Position(x.Pos()).Line)
+				texts = append(texts, text)
+			}
+		}
+		return true
+	})
+	return lines, texts, keys
+}
+
+func containsHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestDomainHanDetector(t *testing.T) {
+	cases := []struct {
+		src        string
+		han, keyed int
+	}{
+		{`func f() error { return errs.E(errs.Invalid, "x", msg.T("pkg.x")) }`, 0, 1},
+		{`func f() error { return errs.E(errs.Invalid, "x", "请填写名称") }`, 1, 0},
+		{`func f() string { return fmt.Sprintf("%d 字", 3) } // 注释可以写中文`, 1, 0},
+		{"var s = `一封信`", 1, 0},
+		{`func f() bool { return r == '区' }`, 1, 0},
+		{`func f() { log.Info("saved", "id", 1) }`, 0, 0},
+		{`var l = []string{msg.T("a"), msg.T("b", 1)}`, 0, 2},
+	}
+	for _, c := range cases {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "x.go", "package p\n"+c.src, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", c.src, err)
+		}
+		_, han, keys := domainHanLiterals(fset, f)
+		if len(han) != c.han || len(keys) != c.keyed {
+			t.Errorf("domainHanLiterals(%s) = %q, %q; want %d Chinese, %d keys", c.src, han, keys, c.han, c.keyed)
+		}
+	}
+}
+
+// The domain packages take their Chinese from the catalog, like the
+// handlers and templates; every key they ask for must be in it, or the
+// page would show "[key]".
+func TestDomainCatalogNoChineseInGo(t *testing.T) {
+	allowed := map[string]bool{}
+	for _, a := range domainHanAllowed {
+		allowed[a.file+"\x00"+a.text] = true
+	}
+	used := map[string]bool{}
+	fset := token.NewFileSet()
+	for _, pkg := range domainPackages {
+		files, _ := filepath.Glob(filepath.Join("..", pkg, "*.go"))
+		checked := 0
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked++
+			name := pkg + "/" + filepath.Base(path)
+			lines, texts, keys := domainHanLiterals(fset, f)
+			for i, text := range texts {
+				if k := name + "\x00" + text; allowed[k] {
+					used[k] = true
+					continue
+				}
+				t.Errorf("%s:%d has Chinese %q: put the text in internal/msg/zh_dom_%s.go and call msg.T(\"key\")", name, lines[i], text, pkg)
+			}
+			for _, k := range keys {
+				if !Has(k) {
+					t.Errorf("%s calls msg.T(%q), which is not in the catalog", name, k)
+				}
+			}
+		}
+		if checked == 0 {
+			t.Errorf("no Go files found for internal/%s", pkg)
+		}
+	}
+	for _, a := range domainHanAllowed {
+		if !used[a.file+"\x00"+a.text] {
+			t.Errorf("domainHanAllowed lists %s %q, which is no longer there: drop the entry", a.file, a.text)
+		}
+	}
+}
