@@ -15,6 +15,7 @@ import (
 
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Actor is who did something, and from where.
@@ -224,9 +225,9 @@ func Verify(ctx context.Context, d *db.DB) (VerifyResult, error) {
 		}
 		switch {
 		case e.PrevHash != prev:
-			res.BadID, res.Problem = e.ID, fmt.Sprintf("第 %d 条记录与前一条不衔接：其前的记录被删除或篡改", e.ID)
+			res.BadID, res.Problem = e.ID, msg.T("audit.verify", e.ID)
 		case hashOf(e) != e.Hash:
-			res.BadID, res.Problem = e.ID, fmt.Sprintf("第 %d 条记录的内容与其哈希不符：记录被篡改", e.ID)
+			res.BadID, res.Problem = e.ID, msg.T("audit.verify2", e.ID)
 		}
 		prev, lastID = e.Hash, e.ID
 	}
@@ -242,7 +243,7 @@ func Verify(ctx context.Context, d *db.DB) (VerifyResult, error) {
 		return res, err
 	}
 	if headID != lastID || headHash != prev {
-		res.BadID, res.Problem = headID, fmt.Sprintf("日志末尾缺失：链头指向第 %d 条，而现存最后一条是第 %d 条", headID, lastID)
+		res.BadID, res.Problem = headID, msg.T("audit.verify3", headID, lastID)
 	}
 	return res, nil
 }

@@ -16,6 +16,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Kinds.
@@ -27,9 +28,9 @@ const (
 // KindLabel is the Chinese name of a kind.
 func KindLabel(k string) string {
 	if k == Complaint {
-		return "投诉"
+		return msg.T("feedback.kindLabel")
 	}
-	return "建议"
+	return msg.T("feedback.kindLabel2")
 }
 
 // Item is one complaint or suggestion.
@@ -62,13 +63,13 @@ type Input struct {
 func (s *Service) Send(ctx context.Context, p *auth.Principal, in Input) (int64, error) {
 	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
 	if in.Kind != Complaint && in.Kind != Suggestion {
-		return 0, errs.E(errs.Invalid, "bad_kind", "请选择“投诉”或“建议”")
+		return 0, errs.E(errs.Invalid, "bad_kind", msg.T("feedback.bad_kind"))
 	}
 	if in.Subject == "" || utf8.RuneCountInString(in.Subject) > 60 {
-		return 0, errs.E(errs.Invalid, "bad_subject", "请填写标题（不超过 60 个字）")
+		return 0, errs.E(errs.Invalid, "bad_subject", msg.T("feedback.bad_subject"))
 	}
 	if in.Body == "" || utf8.RuneCountInString(in.Body) > 2000 {
-		return 0, errs.E(errs.Invalid, "bad_body", "请填写内容（不超过 2000 个字）")
+		return 0, errs.E(errs.Invalid, "bad_body", msg.T("feedback.bad_body"))
 	}
 	if len(in.Page) > 200 {
 		// Cut on a character boundary: half a character is not UTF-8, which
@@ -130,13 +131,13 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id int64, answe
 	}
 	answer = strings.TrimSpace(answer)
 	if answer == "" || utf8.RuneCountInString(answer) > 2000 {
-		return errs.E(errs.Invalid, "bad_answer", "请填写答复（不超过 2000 个字）")
+		return errs.E(errs.Invalid, "bad_answer", msg.T("feedback.bad_answer"))
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var old string
 		err := tx.QueryRow(ctx, `SELECT answer FROM feedback WHERE id = ?`, id).Scan(&old)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NotFoundf("投诉建议")
+			return errs.NotFoundf(msg.T("feedback.answer2"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "feedback load")

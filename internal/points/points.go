@@ -15,6 +15,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/quiz"
 	"xuejiangping/internal/round"
 	"xuejiangping/internal/settings"
@@ -90,11 +91,11 @@ func For(ctx context.Context, d *db.DB, memberID int64) (Mine, error) {
 		return m, err
 	}
 	for _, l := range []Line{
-		{"在会上发言", speeches, PerSpeech, 0},
-		{"以案例说法", cases, PerCase, 0},
-		{"撰写自评、互评", reviews, PerReview, 0},
-		{"本人整改通过验收", rects, PerRectification, 0},
-		{fmt.Sprintf("练习答对（每轮至多计 %d 题）", PracticePerRound), practice, PerPractice, 0},
+		{msg.T("points.for"), speeches, PerSpeech, 0},
+		{msg.T("points.for2"), cases, PerCase, 0},
+		{msg.T("points.for3"), reviews, PerReview, 0},
+		{msg.T("points.for4"), rects, PerRectification, 0},
+		{msg.T("points.for5", PracticePerRound), practice, PerPractice, 0},
 	} {
 		l.Points = l.Count * l.Each
 		m.Total += l.Points

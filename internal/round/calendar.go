@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // the zone must load on machines without a zoneinfo database
+
+	"xuejiangping/internal/msg"
 )
 
 // Error is a failure with a stable code and a message safe to show a user.
@@ -87,13 +89,13 @@ func DefaultCalendar(start Date) Calendar {
 // configuration is refused at load time rather than producing odd rounds.
 func (c Calendar) Validate() error {
 	if c.Tolerance < 0 || c.Tolerance > MaxTolerance {
-		return &Error{CodeInvalidConfig, fmt.Sprintf("宽限天数须在 0 到 %d 天之间", MaxTolerance)}
+		return &Error{CodeInvalidConfig, msg.T("round.validate", MaxTolerance)}
 	}
 	if c.Start.IsZero() {
-		return &Error{CodeInvalidConfig, "请设置活动开始日期"}
+		return &Error{CodeInvalidConfig, msg.T("round.validate.codeInvalidConfig")}
 	}
 	if !c.Start.Valid() {
-		return &Error{CodeInvalidConfig, "活动开始日期无效"}
+		return &Error{CodeInvalidConfig, msg.T("round.validate.codeInvalidConfig2")}
 	}
 	return nil
 }
@@ -199,11 +201,11 @@ func (r Round) String() string { return r.Key() }
 
 // Label is the round's Chinese name, e.g. "2025年10月上半月".
 func (r Round) Label() string {
-	half := "上半月"
+	half := msg.T("round.label")
 	if r.Half == SecondHalf {
-		half = "下半月"
+		half = msg.T("round.label2")
 	}
-	return fmt.Sprintf("%d年%d月%s", r.Year, int(r.Month), half)
+	return msg.T("round.label3", r.Year, int(r.Month), half)
 }
 
 // FirstDay is the window's first day.
@@ -221,7 +223,7 @@ func (r Round) InWindow(t time.Time) bool {
 
 // ByKey returns the round a key names, e.g. "2025-10-1".
 func ByKey(cfg Calendar, key string) (Round, error) {
-	bad := &Error{CodeInvalidKey, fmt.Sprintf("轮次编号“%s”无效，格式应为 2025-10-1", key)}
+	bad := &Error{CodeInvalidKey, msg.T("round.byKey", key)}
 	parts := strings.Split(key, "-")
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) != 2 || len(parts[2]) != 1 {
 		return Round{}, bad
@@ -316,7 +318,7 @@ func DateOf(t time.Time, loc *time.Location) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	if err != nil {
-		return Date{}, &Error{CodeInvalidDate, fmt.Sprintf("日期“%s”无效，格式应为 2025-10-16", s)}
+		return Date{}, &Error{CodeInvalidDate, msg.T("round.parseDate", s)}
 	}
 	return DateOf(t, time.UTC), nil
 }

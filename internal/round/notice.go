@@ -11,6 +11,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/study"
 )
 
@@ -28,11 +29,11 @@ var NoticeKinds = []string{Reminder, Supplement, Letter}
 func NoticeKindLabel(k string) string {
 	switch k {
 	case Reminder:
-		return "工作提醒"
+		return msg.T("round.noticeKindLabel.reminder")
 	case Supplement:
-		return "补充通知"
+		return msg.T("round.noticeKindLabel.supplement")
 	case Letter:
-		return "一封信"
+		return msg.T("round.noticeKindLabel.letter")
 	}
 	return k
 }
@@ -73,14 +74,14 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, in NoticeInput
 		return 0, err
 	}
 	if in.Kind != Reminder && in.Kind != Supplement && in.Kind != Letter {
-		return 0, errs.E(errs.Invalid, "bad_kind", "通知类型须为工作提醒、补充通知或一封信")
+		return 0, errs.E(errs.Invalid, "bad_kind", msg.T("round.bad_kind"))
 	}
 	in.Title, in.Body = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body)
 	if in.Title == "" || utf8.RuneCountInString(in.Title) > 80 {
-		return 0, errs.E(errs.Invalid, "bad_title", "请填写标题（不超过 80 字）")
+		return 0, errs.E(errs.Invalid, "bad_title", msg.T("round.bad_title"))
 	}
 	if in.Body == "" || utf8.RuneCountInString(in.Body) > 20000 {
-		return 0, errs.E(errs.Invalid, "bad_body", "请填写正文（不超过 20000 字）")
+		return 0, errs.E(errs.Invalid, "bad_body", msg.T("round.bad_body"))
 	}
 	var cats []string
 	for _, c := range in.Categories {
@@ -110,7 +111,7 @@ func (s *Service) Publish(ctx context.Context, p *auth.Principal, in NoticeInput
 	}
 	var path string
 	if err := s.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, orgID).Scan(&path); err != nil || !p.Covers(path, auth.Admin) {
-		return 0, errs.E(errs.Invalid, "bad_org", "发送范围不在您的管理范围内")
+		return 0, errs.E(errs.Invalid, "bad_org", msg.T("round.bad_org"))
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -259,7 +260,7 @@ func (s *Service) readSet(ctx context.Context, p *auth.Principal, ids []int64) (
 func (s *Service) GetNotice(ctx context.Context, p *auth.Principal, id int64) (Notice, error) {
 	n, err := scanNotice(s.DB.QueryRow(ctx, `SELECT `+noticeCols+` FROM notices n JOIN orgs o ON o.id = n.org_id WHERE n.id = ?`, id))
 	if db.IsNoRows(err) || (err == nil && !s.concerns(p, n)) {
-		return n, errs.NotFoundf("通知")
+		return n, errs.NotFoundf(msg.T("round.getNotice"))
 	}
 	if err != nil {
 		return n, errs.Wrap(err, "notice")

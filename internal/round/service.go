@@ -14,6 +14,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 	"xuejiangping/internal/settings"
 )
@@ -189,7 +190,7 @@ func readScopes(ctx context.Context, d *db.DB, p *auth.Principal, orgID int64) (
 	var path string
 	err := d.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, orgID).Scan(&path)
 	if db.IsNoRows(err) || (err == nil && !p.Covers(path, auth.Readers...)) {
-		return nil, errs.NotFoundf("组织")
+		return nil, errs.NotFoundf(msg.T("noun.org"))
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "org path")
@@ -281,30 +282,30 @@ func (s *Service) RequestPostponement(ctx context.Context, p *auth.Principal, un
 		return err
 	}
 	if !p.Covers(u.Path, auth.Admin, auth.Secretary, auth.GroupLeader) {
-		return errs.NotFoundf("组织")
+		return errs.NotFoundf(msg.T("noun.org"))
 	}
 	if !isUnit {
-		return errs.E(errs.Unprocessable, "not_unit", "只有活动单元（党小组或未分党小组的党支部）可以申请顺延")
+		return errs.E(errs.Unprocessable, "not_unit", msg.T("round.not_unit"))
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
-		return errs.E(errs.Invalid, "bad_reason", "请写明顺延原因（不超过 500 字）")
+		return errs.E(errs.Invalid, "bad_reason", msg.T("round.bad_reason"))
 	}
 	d, err := ParseDate(strings.TrimSpace(newDate))
 	if err != nil {
 		return err
 	}
 	if !d.After(DateOf(r.WindowEnd.Add(-time.Second), cal.Zone())) {
-		return errs.E(errs.Invalid, "bad_date", "顺延后的日期应晚于本轮开展时间窗口")
+		return errs.E(errs.Invalid, "bad_date", msg.T("round.bad_date"))
 	}
 	if d.After(DateOf(r.WindowEnd, cal.Zone()).AddDays(30)) {
-		return errs.E(errs.Invalid, "bad_date", "顺延不能超过本轮窗口结束后 30 天")
+		return errs.E(errs.Invalid, "bad_date", msg.T("round.bad_date2"))
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO postponements (org_id, round_key, reason, new_date, requested_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			unitID, key, reason, d.String(), p.UserID, tx.Now)
 		if errors.Is(err, db.ErrUnique) {
-			return errs.E(errs.Conflict, "duplicate", "本轮已申请过顺延")
+			return errs.E(errs.Conflict, "duplicate", msg.T("round.duplicate"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "postpone")
@@ -345,7 +346,7 @@ func (s *Service) DecidePostponement(ctx context.Context, p *auth.Principal, id 
 		var path, status string
 		err := tx.QueryRow(ctx, `SELECT o.path, pp.status FROM postponements pp JOIN orgs o ON o.id = pp.org_id WHERE pp.id = ?`, id).Scan(&path, &status)
 		if db.IsNoRows(err) {
-			return errs.NotFoundf("顺延申请")
+			return errs.NotFoundf(msg.T("round.decidePostponement"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "load postponement")
@@ -354,7 +355,7 @@ func (s *Service) DecidePostponement(ctx context.Context, p *auth.Principal, id 
 			return errs.Forbid()
 		}
 		if status != "pending" {
-			return errs.E(errs.Conflict, "decided", "该申请已处理")
+			return errs.E(errs.Conflict, "decided", msg.T("round.decided"))
 		}
 		next := "rejected"
 		if approve {

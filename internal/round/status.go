@@ -1,9 +1,10 @@
 package round
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"xuejiangping/internal/msg"
 )
 
 // Status is where an activity unit stands in a round. It is always derived
@@ -33,12 +34,12 @@ var statusLabels = []struct {
 	status Status
 	label  string
 }{
-	{StatusOnTime, "按时开展"},
-	{StatusMadeUp, "请假顺延（已补开）"},
-	{StatusPostponed, "请假顺延"},
-	{StatusLate, "逾期开展"},
-	{StatusPending, "待开展"},
-	{StatusNotHeld, "未开展"},
+	{StatusOnTime, msg.T("round.statusLabels.statusOnTime")},
+	{StatusMadeUp, msg.T("round.statusLabels.statusMadeUp")},
+	{StatusPostponed, msg.T("round.statusLabels.statusPostponed")},
+	{StatusLate, msg.T("round.statusLabels.statusLate")},
+	{StatusPending, msg.T("round.statusLabels.statusPending")},
+	{StatusNotHeld, msg.T("round.statusLabels.statusNotHeld")},
 }
 
 // Statuses returns every status in display order.
@@ -69,7 +70,7 @@ func ParseStatus(s string) (Status, error) {
 			return l.status, nil
 		}
 	}
-	return "", &Error{CodeInvalidStatus, fmt.Sprintf("未知的开展状态“%s”", s)}
+	return "", &Error{CodeInvalidStatus, msg.T("round.parseStatus", s)}
 }
 
 // Held reports whether a meeting counting for the round took place.

@@ -7,12 +7,13 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
-// Why a material is on a member's list.
-const (
-	ReasonMeeting = "本单元本轮会议学习材料"
-	ReasonNotice  = "本轮通知要求学习"
+// Why a material is on a member's list (shown beside it, never stored).
+var (
+	ReasonMeeting = msg.T("study.reasonMeeting")
+	ReasonNotice  = msg.T("study.reasonNotice")
 )
 
 // Assignment is a material a member is expected to study this round.

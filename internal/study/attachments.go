@@ -15,6 +15,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // MaxAttachmentBytes bounds one attachment.
@@ -37,7 +38,7 @@ func (a Attachment) SizeLabel() string {
 	case a.Size >= 1<<10:
 		return fmt.Sprintf("%d KB", a.Size/(1<<10))
 	}
-	return fmt.Sprintf("%d 字节", a.Size)
+	return msg.T("study.sizeLabel", a.Size)
 }
 
 // DOCX is the media type of Word documents.
@@ -53,17 +54,15 @@ var kinds = map[string][]string{
 	"image/webp":      {".webp"},
 }
 
-const badType = "附件只接受 PDF、Word（.docx）文档和 PNG、JPEG、GIF、WebP 图片（按文件内容识别）"
-
 // DetectType decides what a file is by its content and refuses it unless
 // it is an accepted type whose name says the same: a PNG called .pdf or a
 // program renamed .docx is turned away.
 func DetectType(name string, data []byte) (string, error) {
 	if len(data) == 0 {
-		return "", errs.E(errs.Invalid, "empty_file", "请选择要上传的文件（文件不能为空）")
+		return "", errs.E(errs.Invalid, "empty_file", msg.T("study.empty_file"))
 	}
 	if len(data) > MaxAttachmentBytes {
-		return "", errs.E(errs.Invalid, "too_big", "附件不能超过 10 MB")
+		return "", errs.E(errs.Invalid, "too_big", msg.T("study.too_big"))
 	}
 	mime := http.DetectContentType(data)
 	if i := strings.IndexByte(mime, ';'); i >= 0 {
@@ -74,11 +73,11 @@ func DetectType(name string, data []byte) (string, error) {
 	}
 	exts, ok := kinds[mime]
 	if !ok {
-		return "", errs.E(errs.Invalid, "bad_type", badType)
+		return "", errs.E(errs.Invalid, "bad_type", msg.T("study.bad_type"))
 	}
 	ext := strings.ToLower(path.Ext(name))
 	if !contains(exts, ext) {
-		return "", errs.Ef(errs.Invalid, "type_mismatch", "文件名“%s”与文件实际内容（%s）不符，请检查后重新上传", cleanName(name), kindLabel(mime))
+		return "", errs.E(errs.Invalid, "type_mismatch", msg.T("study.type_mismatch", cleanName(name), kindLabel(mime)))
 	}
 	return mime, nil
 }
@@ -100,11 +99,11 @@ func isDocx(data []byte) bool {
 func kindLabel(mime string) string {
 	switch mime {
 	case "application/pdf":
-		return "PDF 文档"
+		return msg.T("study.kindLabel")
 	case DOCX:
-		return "Word 文档"
+		return msg.T("study.kindLabel.dOCX")
 	}
-	return strings.ToUpper(strings.TrimPrefix(mime, "image/")) + " 图片"
+	return strings.ToUpper(strings.TrimPrefix(mime, "image/")) + msg.T("study.kindLabel2")
 }
 
 // cleanName keeps the last path element of an upload's name, valid UTF-8
@@ -119,7 +118,7 @@ func cleanName(name string) string {
 		name = string([]rune(name)[:100])
 	}
 	if name == "" {
-		name = "附件"
+		name = msg.T("study.cleanName")
 	}
 	return name
 }
@@ -145,7 +144,7 @@ func (s *Service) Attach(ctx context.Context, p *auth.Principal, id int64, name 
 			return errs.Wrap(err, "attachments")
 		}
 		if n >= 20 {
-			return errs.E(errs.Unprocessable, "too_many_files", "每份资料最多 20 个附件")
+			return errs.E(errs.Unprocessable, "too_many_files", msg.T("study.too_many_files"))
 		}
 		fid, err = tx.Insert(ctx, `INSERT INTO files (name, mime, size, data, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			name, mime, len(data), data, p.UserID, tx.Now)
@@ -214,7 +213,7 @@ func (s *Service) File(ctx context.Context, p *auth.Principal, id, fileID int64)
 	err := s.DB.QueryRow(ctx, `SELECT f.id, f.name, f.mime, f.size, f.created_at, f.data FROM material_files mf JOIN files f ON f.id = mf.file_id
 		WHERE mf.material_id = ? AND f.id = ?`, id, fileID).Scan(&a.ID, &a.Name, &a.Mime, &a.Size, &a.CreatedAt, &data)
 	if db.IsNoRows(err) {
-		return a, nil, errs.NotFoundf("附件")
+		return a, nil, errs.NotFoundf(msg.T("study.file"))
 	}
 	return a, data, errs.Wrap(err, "file")
 }

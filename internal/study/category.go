@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Category is one of the four must-study categories (四个必学) a meeting's
@@ -26,10 +27,10 @@ var categories = []struct {
 	value Category
 	label string
 }{
-	{CategorySpeeches, "总书记近期重要讲话精神"},
-	{CategoryRules, "党章党规详细解读"},
-	{CategoryDocuments, "省市区委文件和重要部署讲话"},
-	{CategoryPolicy, "本单位本系统业务政策及指导性文件"},
+	{CategorySpeeches, msg.T("study.categories.categorySpeeches")},
+	{CategoryRules, msg.T("study.categories.categoryRules")},
+	{CategoryDocuments, msg.T("study.categories.categoryDocuments")},
+	{CategoryPolicy, msg.T("study.categories.categoryPolicy")},
 }
 
 // Categories returns the four categories in the seed's order.
@@ -69,7 +70,7 @@ func ParseCategory(s string) (Category, error) {
 		}
 		labels[i] = c.label
 	}
-	return "", errs.Ef(errs.Invalid, "invalid_category", "未知的必学类别“%s”，可选：%s", s, strings.Join(labels, "、"))
+	return "", errs.E(errs.Invalid, "invalid_category", msg.T("study.invalid_category", s, strings.Join(labels, "、")))
 }
 
 // MissingCategories returns the required categories the covered ones leave

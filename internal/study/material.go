@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Material is one item of the library.
@@ -68,23 +69,23 @@ func (in *Input) check() (Category, []string, error) {
 	var fe []errs.FieldError
 	add := func(f, r string) { fe = append(fe, errs.FieldError{Field: f, Reason: r}) }
 	if in.Title == "" || utf8.RuneCountInString(in.Title) > MaxTitleRunes {
-		add("title", "请填写标题（不超过 120 字）")
+		add("title", msg.T("study.check"))
 	}
 	if utf8.RuneCountInString(in.Source) > MaxSourceRunes {
-		add("source", "来源不超过 120 字")
+		add("source", msg.T("study.check2"))
 	}
 	if _, err := time.Parse("2006-01-02", in.PublishedOn); err != nil {
-		add("published_on", "发布日期格式应为 2006-01-02")
+		add("published_on", msg.T("study.check3"))
 	}
 	cat, err := ParseCategory(in.Category)
 	if err != nil {
 		add("category", err.Error())
 	}
 	if in.Body == "" || utf8.RuneCountInString(in.Body) > MaxBodyRunes {
-		add("body", "请填写正文（不超过 10 万字）")
+		add("body", msg.T("study.check4"))
 	}
 	if in.OrgID != 0 && err == nil && cat != CategoryPolicy {
-		add("category", "本单位发布的资料只能归入“本单位本系统业务政策及指导性文件”")
+		add("category", msg.T("study.check5"))
 	}
 	tags, reason := cleanTags(in.Tags)
 	if reason != "" {
@@ -101,7 +102,7 @@ func cleanTags(in []string) ([]string, string) {
 	for _, t := range in {
 		for _, x := range SplitTags(t) {
 			if utf8.RuneCountInString(x) > MaxTagRunes {
-				return nil, "每个标签不超过 20 字"
+				return nil, msg.T("study.cleanTags")
 			}
 			if !contains(out, x) {
 				out = append(out, x)
@@ -109,7 +110,7 @@ func cleanTags(in []string) ([]string, string) {
 		}
 	}
 	if len(out) > MaxTags {
-		return nil, "标签不超过 10 个"
+		return nil, msg.T("study.cleanTags2")
 	}
 	return out, ""
 }

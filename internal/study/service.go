@@ -11,6 +11,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Service is the material library: materials, their search index,
@@ -91,7 +92,7 @@ func (s *Service) targetOrg(ctx context.Context, q db.Querier, p *auth.Principal
 	var path string
 	err := q.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, orgID).Scan(&path)
 	if db.IsNoRows(err) || err == nil && !editableBy(p, path) {
-		return 0, "", errs.E(errs.Invalid, "bad_org", "所选单位不在您的管理范围内")
+		return 0, "", errs.E(errs.Invalid, "bad_org", msg.T("study.bad_org"))
 	}
 	if err != nil {
 		return 0, "", errs.Wrap(err, "material org")
@@ -123,7 +124,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (int6
 			return err
 		}
 		if orgID != 0 && cat != CategoryPolicy {
-			return errs.E(errs.Invalid, "invalid_material", "本单位发布的资料只能归入“本单位本系统业务政策及指导性文件”")
+			return errs.E(errs.Invalid, "invalid_material", msg.T("study.invalid_material"))
 		}
 		id, err = tx.Insert(ctx, `INSERT INTO materials (title, source, published_on, category, body, org_id, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.Title, in.Source, in.PublishedOn, string(cat), in.Body, nullID(orgID), p.UserID, tx.Now, tx.Now)
@@ -136,7 +137,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (int6
 		if err := writeTerms(ctx, tx, id, in.Title, in.Body); err != nil {
 			return err
 		}
-		in.Body = fmt.Sprintf("（%d 字）", len([]rune(in.Body)))
+		in.Body = msg.T("study.create", len([]rune(in.Body)))
 		return audit.Record(ctx, tx, p.Actor(), "material.create", fmt.Sprintf("material:%d", id), audit.Change{After: in}, audit.OK)
 	})
 	return id, err
@@ -168,7 +169,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, in In
 			return err
 		}
 		if orgID != 0 && cat != CategoryPolicy {
-			return errs.E(errs.Invalid, "invalid_material", "本单位发布的资料只能归入“本单位本系统业务政策及指导性文件”")
+			return errs.E(errs.Invalid, "invalid_material", msg.T("study.invalid_material"))
 		}
 		_, err = tx.Exec(ctx, `UPDATE materials SET title = ?, source = ?, published_on = ?, category = ?, body = ?, org_id = ?, updated_at = ? WHERE id = ?`,
 			in.Title, in.Source, in.PublishedOn, string(cat), in.Body, nullID(orgID), tx.Now, id)
@@ -217,7 +218,7 @@ func (s *Service) load(ctx context.Context, q db.Querier, p *auth.Principal, id 
 	m := &Material{}
 	err := scanMaterial(q.QueryRow(ctx, `SELECT `+materialCols+` FROM materials m LEFT JOIN orgs o ON o.id = m.org_id WHERE m.id = ?`, id), m)
 	if db.IsNoRows(err) || err == nil && !visibleTo(p, m.orgPath) {
-		return nil, errs.NotFoundf("学习资料")
+		return nil, errs.NotFoundf(msg.T("study.load"))
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "material")
@@ -276,7 +277,7 @@ func (s *Service) MarkRead(ctx context.Context, p *auth.Principal, id int64, rea
 		return err
 	}
 	if p.MemberID == 0 {
-		return errs.E(errs.Unprocessable, "not_member", "只有党员本人可以标记“我已学习”")
+		return errs.E(errs.Unprocessable, "not_member", msg.T("study.not_member"))
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
