@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/study"
 )
 
@@ -41,37 +42,37 @@ func (in *PlanInput) check(members map[int64]bool) []errs.FieldError {
 	add := func(f, r string) { fe = append(fe, errs.FieldError{Field: f, Reason: r}) }
 	in.Place, in.Topic = strings.TrimSpace(in.Place), strings.TrimSpace(in.Topic)
 	if in.PlannedAt.IsZero() {
-		add("planned_at", "请填写会议时间")
+		add("planned_at", msg.T("meeting.noTime"))
 	}
 	if in.Place == "" || utf8.RuneCountInString(in.Place) > 100 {
-		add("place", "请填写会议地点（不超过 100 字）")
+		add("place", msg.T("meeting.badPlace"))
 	}
 	if utf8.RuneCountInString(in.Topic) > 200 {
-		add("topic", "主题不超过 200 字")
+		add("topic", msg.T("meeting.topicTooLong"))
 	}
 	for _, x := range []struct {
 		id    int64
 		field string
 		label string
-	}{{in.HostID, "host_id", "主持人"}, {in.RecorderID, "recorder_id", "记录人"}, {in.LeadID, "lead_reader_id", "领学人"}} {
+	}{{in.HostID, "host_id", msg.T("meeting.role.host")}, {in.RecorderID, "recorder_id", msg.T("meeting.role.recorder")}, {in.LeadID, "lead_reader_id", msg.T("meeting.role.lead")}} {
 		if x.id == 0 {
-			add(x.field, "请选择"+x.label)
+			add(x.field, msg.T("meeting.choose", x.label))
 		} else if !members[x.id] {
-			add(x.field, x.label+"须为本单元党员")
+			add(x.field, msg.T("meeting.mustBeMember", x.label))
 		}
 	}
 	if len(in.Materials) == 0 {
-		add("materials", "请至少安排一份学习材料")
+		add("materials", msg.T("meeting.noMaterials"))
 	}
 	for i := range in.Materials {
 		mat := &in.Materials[i]
 		mat.Title, mat.Note = strings.TrimSpace(mat.Title), strings.TrimSpace(mat.Note)
 		if mat.Title == "" || utf8.RuneCountInString(mat.Title) > 200 {
-			add("materials", fmt.Sprintf("第 %d 份材料缺少标题（或超过 200 字）", i+1))
+			add("materials", msg.T("meeting.materialNoTitle", i+1))
 		}
 		c, err := study.ParseCategory(mat.Category)
 		if err != nil {
-			add("materials", fmt.Sprintf("第 %d 份材料：%s", i+1, errs.As(err).Message))
+			add("materials", msg.T("meeting.materialBadCategory", i+1, errs.As(err).Message))
 		}
 		mat.Category = string(c)
 	}
@@ -94,7 +95,7 @@ func (s *Service) Plan(ctx context.Context, p *auth.Principal, in PlanInput) (in
 		if p.Covers(u.Path, auth.Readers...) || p.MemberOrgID == u.ID {
 			return 0, errs.Forbid()
 		}
-		return 0, errs.NotFoundf("组织")
+		return 0, errs.NotFoundf(msg.T("noun.org"))
 	}
 	members, err := memberSet(ctx, s.DB, u.ID)
 	if err != nil {
@@ -104,7 +105,7 @@ func (s *Service) Plan(ctx context.Context, p *auth.Principal, in PlanInput) (in
 		return 0, errs.E(errs.Invalid, "invalid_plan", fe[0].Reason).WithFields(fe)
 	}
 	if in.PlannedAt.Before(r.Opens) {
-		return 0, errs.Ef(errs.Unprocessable, "too_early", "%s从 %s 开始，会议时间不能早于此日", r.Label(), r.Opens.Format("1月2日"))
+		return 0, errs.E(errs.Unprocessable, "too_early", msg.T("meeting.too_early", r.Label(), r.Opens.Format(msg.T("meeting.dayLayout"))))
 	}
 	if err := s.checkCoverage(ctx, in.RoundKey, u.Path, in.Materials); err != nil {
 		return 0, err
@@ -115,7 +116,7 @@ func (s *Service) Plan(ctx context.Context, p *auth.Principal, in PlanInput) (in
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			in.OrgID, in.RoundKey, in.PlannedAt.UTC(), in.Place, in.Topic, in.HostID, in.RecorderID, in.LeadID, newSecret(), p.UserID, tx.Now, tx.Now)
 		if errors.Is(err, db.ErrUnique) {
-			return errs.Ef(errs.Conflict, "already_planned", "%s已为%s安排了会议", u.Name, r.Label())
+			return errs.E(errs.Conflict, "already_planned", msg.T("meeting.already_planned", u.Name, r.Label()))
 		}
 		if err != nil {
 			return errs.Wrap(err, "plan")
@@ -142,7 +143,7 @@ func (s *Service) checkCoverage(ctx context.Context, roundKey, path string, mats
 		for _, c := range missing {
 			labels = append(labels, fmt.Sprintf("“%s”", c.Label()))
 		}
-		return errs.Ef(errs.Unprocessable, "missing_categories", "本轮通知要求的必学内容尚未安排：%s。请为其补充学习材料", strings.Join(labels, "、"))
+		return errs.E(errs.Unprocessable, "missing_categories", msg.T("meeting.missing_categories", strings.Join(labels, "、")))
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // write loads the meeting inside a transaction, checks the right the
@@ -26,14 +27,14 @@ func (s *Service) write(ctx context.Context, p *auth.Principal, id int64, need f
 		}
 		a := accessTo(p, m)
 		if !a.read {
-			return errs.NotFoundf("会议")
+			return errs.NotFoundf(msg.T("noun.meeting"))
 		}
 		if !need(a) {
 			return errs.Forbid()
 		}
 		if m.Finalized() {
 			if strings.TrimSpace(reason) == "" {
-				return errs.E(errs.Conflict, "finalized", "会议记录已定稿锁定；如需更正，请填写修改原因")
+				return errs.E(errs.Conflict, "finalized", msg.T("meeting.finalized2"))
 			}
 			action = "meeting.amend." + strings.TrimPrefix(action, "meeting.")
 		}
@@ -66,7 +67,7 @@ func (s *Service) SelfStudy(ctx context.Context, p *auth.Principal, id, material
 			found = found || mat.ID == materialID
 		}
 		if !found {
-			return nil, errs.NotFoundf("学习材料")
+			return nil, errs.NotFoundf(msg.T("meeting.selfStudy"))
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO selfstudy (material_id, member_id, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, materialID, p.MemberID, tx.Now)
 		return map[string]any{"material_id": materialID}, errs.Wrap(err, "selfstudy")
@@ -88,7 +89,7 @@ type SignInInput struct {
 func (s *Service) SignIn(ctx context.Context, p *auth.Principal, id int64, in SignInInput, secretKey []byte) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Leave && (in.Reason == "" || utf8.RuneCountInString(in.Reason) > 200) {
-		return errs.E(errs.Invalid, "leave_reason", "请假须写明原因（不超过 200 字）")
+		return errs.E(errs.Invalid, "leave_reason", msg.T("meeting.leave_reason"))
 	}
 	self := in.Code != "" || (in.MemberID == 0 && in.Leave) || (in.MemberID != 0 && in.MemberID == p.MemberID && in.Leave)
 	need := func(a access) bool { return a.recorder }
@@ -110,12 +111,12 @@ func (s *Service) SignIn(ctx context.Context, p *auth.Principal, id int64, in Si
 			status, method = "leave", "leave"
 		}
 		if target == 0 || !inUnit(m, target) {
-			return nil, errs.E(errs.Invalid, "not_member", "该党员不属于本活动单元")
+			return nil, errs.E(errs.Invalid, "not_member", msg.T("meeting.not_member"))
 		}
 		if in.Leave && self && m.PlannedAt.Before(s.Now()) && in.Code == "" && !m.Finalized() {
 			// A member may ask for leave until the meeting starts; after
 			// that the recorder records it.
-			return nil, errs.E(errs.Unprocessable, "leave_too_late", "会议已开始，请向记录人说明请假情况")
+			return nil, errs.E(errs.Unprocessable, "leave_too_late", msg.T("meeting.leave_too_late"))
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO attendance (meeting_id, member_id, status, method, reason, at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (meeting_id, member_id) DO UPDATE SET status = excluded.status, method = excluded.method, reason = excluded.reason, at = excluded.at, recorded_by = excluded.recorded_by`,
@@ -140,7 +141,7 @@ func (s *Service) SignInCode(ctx context.Context, p *auth.Principal, id int64, s
 		return "", time.Time{}, errs.Forbid()
 	}
 	if m.Finalized() {
-		return "", time.Time{}, errs.E(errs.Conflict, "finalized", "会议记录已定稿，签到已结束")
+		return "", time.Time{}, errs.E(errs.Conflict, "finalized", msg.T("meeting.finalized3"))
 	}
 	now := s.Now()
 	return Code(signKey(secretKey, m.secret), m.ID, now), NextChange(now), nil
@@ -176,19 +177,19 @@ func (s *Service) SaveSpeech(ctx context.Context, p *auth.Principal, id int64, i
 	in.Content, in.Problem = strings.TrimSpace(in.Content), strings.TrimSpace(in.Problem)
 	switch {
 	case len(kinds) == 0:
-		return errs.E(errs.Invalid, "no_kind", "请选择发言类型：讲认识理解、讲心得体会或讲工作经验")
+		return errs.E(errs.Invalid, "no_kind", msg.T("meeting.no_kind"))
 	case in.Content == "":
-		return errs.E(errs.Invalid, "no_content", "请填写发言内容")
+		return errs.E(errs.Invalid, "no_content", msg.T("meeting.no_content"))
 	case utf8.RuneCountInString(in.Content) > 5000:
-		return errs.E(errs.Invalid, "too_long", "发言内容不超过 5000 字")
+		return errs.E(errs.Invalid, "too_long", msg.T("meeting.too_long"))
 	case utf8.RuneCountInString(in.Problem) > 500:
-		return errs.E(errs.Invalid, "too_long", "问题困惑不超过 500 字")
+		return errs.E(errs.Invalid, "too_long", msg.T("meeting.too_long2"))
 	}
 	self := in.MemberID == p.MemberID
 	need := func(a access) bool { return a.recorder || (self && a.member) }
 	return s.write(ctx, p, id, need, "meeting.speech", in.Amend, func(tx *db.Tx, m *Meeting) (any, error) {
 		if !inUnit(m, in.MemberID) {
-			return nil, errs.E(errs.Invalid, "not_member", "该党员不属于本活动单元")
+			return nil, errs.E(errs.Invalid, "not_member", msg.T("meeting.not_member"))
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO speeches (meeting_id, member_id, kinds, problem, content, is_case, entered_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (meeting_id, member_id) DO UPDATE SET kinds = excluded.kinds, problem = excluded.problem, content = excluded.content, is_case = excluded.is_case, entered_by = excluded.entered_by, updated_at = excluded.updated_at`,
@@ -221,7 +222,7 @@ func (s *Service) SaveReview(ctx context.Context, p *auth.Principal, id int64, i
 	}
 	in.Comment = strings.TrimSpace(in.Comment)
 	if in.Comment == "" || utf8.RuneCountInString(in.Comment) > 2000 {
-		return errs.E(errs.Invalid, "no_comment", "请填写评议意见（不超过 2000 字）")
+		return errs.E(errs.Invalid, "no_comment", msg.T("meeting.no_comment"))
 	}
 	if in.ReviewerID == 0 {
 		in.ReviewerID = p.MemberID
@@ -244,20 +245,20 @@ func (s *Service) SaveReview(ctx context.Context, p *auth.Principal, id int64, i
 func checkReview(p *auth.Principal, m *Meeting, kind ReviewKind, in ReviewInput) error {
 	a := accessTo(p, m)
 	if in.ReviewerID == 0 || !inUnit(m, in.ReviewerID) || !inUnit(m, in.RevieweeID) {
-		return errs.E(errs.Invalid, "not_member", "评议人和被评议人须为本活动单元党员")
+		return errs.E(errs.Invalid, "not_member", msg.T("meeting.not_member2"))
 	}
 	ownReview := in.ReviewerID == p.MemberID
 	switch kind {
 	case ReviewPeer:
 		if in.ReviewerID == in.RevieweeID {
-			return errs.E(errs.Invalid, "self_peer", "互评不能评议自己")
+			return errs.E(errs.Invalid, "self_peer", msg.T("meeting.self_peer"))
 		}
 		if !a.recorder && !assigned(m.Rotation, in.ReviewerID, in.RevieweeID) {
-			return errs.E(errs.Unprocessable, "not_assigned", "按本次互评轮换，您不评议该党员")
+			return errs.E(errs.Unprocessable, "not_assigned", msg.T("meeting.not_assigned"))
 		}
 	case ReviewOverall:
 		if !a.manage {
-			return errs.E(errs.Forbidden, "forbidden", "总评由党组织书记或党小组长作出")
+			return errs.E(errs.Forbidden, "forbidden", msg.T("meeting.forbidden"))
 		}
 	}
 	if !ownReview && !a.recorder {
@@ -280,7 +281,7 @@ func assigned(rot []Assignment, reviewer, reviewee int64) bool {
 func (s *Service) Finalize(ctx context.Context, p *auth.Principal, id int64, summary string) error {
 	summary = strings.TrimSpace(summary)
 	if utf8.RuneCountInString(summary) > 5000 {
-		return errs.E(errs.Invalid, "too_long", "总结不超过 5000 字")
+		return errs.E(errs.Invalid, "too_long", msg.T("meeting.too_long3"))
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		m, err := s.load(ctx, tx, id)
@@ -289,13 +290,13 @@ func (s *Service) Finalize(ctx context.Context, p *auth.Principal, id int64, sum
 		}
 		a := accessTo(p, m)
 		if !a.read {
-			return errs.NotFoundf("会议")
+			return errs.NotFoundf(msg.T("noun.meeting"))
 		}
 		if !a.manage {
 			return errs.Forbid()
 		}
 		if m.Finalized() {
-			return errs.E(errs.Conflict, "finalized", "会议记录已定稿")
+			return errs.E(errs.Conflict, "finalized", msg.T("meeting.finalized4"))
 		}
 		spoken := 0
 		for _, sp := range m.Speeches {
@@ -318,7 +319,7 @@ func (s *Service) Finalize(ctx context.Context, p *auth.Principal, id int64, sum
 		} else if held.After(s.Now()) {
 			// With no QR sign-in, the planned time is the record of when the
 			// meeting took place; it cannot lie in the future.
-			return errs.E(errs.Unprocessable, "not_yet", "会议尚未到计划时间，且无扫码签到记录，暂不能定稿；如会议已提前召开，请修改会议时间")
+			return errs.E(errs.Unprocessable, "not_yet", msg.T("meeting.not_yet"))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET summary = ?, held_at = ?, finalized_at = ?, finalized_by = ?, updated_at = ? WHERE id = ?`,
 			summary, held.UTC(), tx.Now, p.UserID, tx.Now, id); err != nil {

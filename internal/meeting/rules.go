@@ -5,8 +5,9 @@
 package meeting
 
 import (
-	"fmt"
 	"strings"
+
+	"xuejiangping/internal/msg"
 )
 
 // Error is a failure with a stable code and a message safe to show a user.
@@ -32,10 +33,10 @@ const (
 // would record a meeting that did not happen.
 func CanFinalize(attendanceCount, speechCount int) error {
 	if attendanceCount <= 0 {
-		return &Error{CodeNoAttendance, "还没有签到记录，不能定稿：请先完成签到"}
+		return &Error{CodeNoAttendance, msg.T("meeting.canFinalize.codeNoAttendance")}
 	}
 	if speechCount <= 0 {
-		return &Error{CodeNoSpeech, "还没有发言记录，不能定稿：至少需要一名党员的发言"}
+		return &Error{CodeNoSpeech, msg.T("meeting.canFinalize.codeNoSpeech")}
 	}
 	return nil
 }
@@ -65,11 +66,11 @@ const (
 )
 
 var speechKinds = enum[SpeechKind]{
-	what: "发言类型",
+	what: msg.T("meeting.speechKinds.what"),
 	items: []item[SpeechKind]{
-		{SpeechUnderstanding, "认识理解"},
-		{SpeechReflection, "心得体会"},
-		{SpeechExperience, "工作经验"},
+		{SpeechUnderstanding, msg.T("meeting.speechKinds.speechUnderstanding")},
+		{SpeechReflection, msg.T("meeting.speechKinds.speechReflection")},
+		{SpeechExperience, msg.T("meeting.speechKinds.speechExperience")},
 	},
 }
 
@@ -93,19 +94,19 @@ const (
 )
 
 var reviewKinds = enum[ReviewKind]{
-	what: "评议类型",
+	what: msg.T("meeting.reviewKinds.what"),
 	items: []item[ReviewKind]{
-		{ReviewSelf, "自评"},
-		{ReviewPeer, "互评"},
-		{ReviewOverall, "总评"},
+		{ReviewSelf, msg.T("meeting.reviewKinds.reviewSelf")},
+		{ReviewPeer, msg.T("meeting.reviewKinds.reviewPeer")},
+		{ReviewOverall, msg.T("meeting.reviewKinds.reviewOverall")},
 	},
 }
 
 // reviewFocus is what each kind of review looks at, as the seed words it.
 var reviewFocus = map[ReviewKind]string{
-	ReviewSelf:    "思路见解",
-	ReviewPeer:    "方式方法",
-	ReviewOverall: "目标方向",
+	ReviewSelf:    msg.T("meeting.reviewFocus.reviewSelf"),
+	ReviewPeer:    msg.T("meeting.reviewFocus.reviewPeer"),
+	ReviewOverall: msg.T("meeting.reviewFocus.reviewOverall"),
 }
 
 // ReviewKinds returns every review kind in display order.
@@ -132,12 +133,12 @@ const (
 )
 
 var ratings = enum[Rating]{
-	what: "评议等次",
+	what: msg.T("meeting.ratings.what"),
 	items: []item[Rating]{
-		{RatingExcellent, "优秀"},
-		{RatingGood, "良好"},
-		{RatingFair, "一般"},
-		{RatingPoor, "较差"},
+		{RatingExcellent, msg.T("meeting.ratings.ratingExcellent")},
+		{RatingGood, msg.T("meeting.ratings.ratingGood")},
+		{RatingFair, msg.T("meeting.ratings.ratingFair")},
+		{RatingPoor, msg.T("meeting.ratings.ratingPoor")},
 	},
 }
 
@@ -196,7 +197,7 @@ func (e enum[T]) parse(s string) (T, error) {
 			return it.value, nil
 		}
 	}
-	return "", &Error{CodeInvalidValue, fmt.Sprintf("未知的%s“%s”，可选：%s", e.what, s, e.choices())}
+	return "", &Error{CodeInvalidValue, msg.T("meeting.parse", e.what, s, e.choices())}
 }
 
 func (e enum[T]) choices() string {

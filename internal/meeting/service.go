@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 	"xuejiangping/internal/round"
 	"xuejiangping/internal/study"
@@ -184,7 +185,7 @@ func (s *Service) load(ctx context.Context, q db.Querier, id int64) (*Meeting, e
 		mt.summary, mt.held_at, mt.finalized_at, mt.secret FROM meetings mt JOIN orgs o ON o.id = mt.org_id WHERE mt.id = ?`, id).
 		Scan(&m.OrgID, &m.OrgName, &m.orgPath, &m.RoundKey, &m.PlannedAt, &m.Place, &m.Topic, &host, &rec, &lead, &m.Summary, &held, &fin, &m.secret)
 	if db.IsNoRows(err) {
-		return nil, errs.NotFoundf("会议")
+		return nil, errs.NotFoundf(msg.T("noun.meeting"))
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "load meeting")
@@ -397,7 +398,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Meetin
 		return nil, err
 	}
 	if !accessTo(p, m).read {
-		return nil, errs.NotFoundf("会议")
+		return nil, errs.NotFoundf(msg.T("noun.meeting"))
 	}
 	return m, nil
 }
@@ -425,7 +426,7 @@ func unitOf(ctx context.Context, q db.Querier, orgID int64) (org.Unit, error) {
 		return u, err
 	}
 	if !isUnit {
-		return u, errs.E(errs.Unprocessable, "not_unit", "只有活动单元（党小组或未分党小组的党支部）开展“学讲评”活动")
+		return u, errs.E(errs.Unprocessable, "not_unit", msg.T("meeting.not_unit"))
 	}
 	return u, nil
 }

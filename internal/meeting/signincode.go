@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"strings"
 	"time"
+
+	"xuejiangping/internal/msg"
 )
 
 // CodeStep is how long one sign-in code is shown before the QR changes.
@@ -46,13 +48,13 @@ func Code(secret []byte, meetingID int64, t time.Time) string {
 func Verify(secret []byte, meetingID int64, code string, now time.Time) error {
 	got, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(code))
 	if err != nil || len(got) != codeBytes {
-		return &Error{CodeSignInMalformed, "这不是有效的签到码，请扫描屏幕上的二维码"}
+		return &Error{CodeSignInMalformed, msg.T("meeting.verify.codeSignInMalformed")}
 	}
 	cur := step(now)
 	okCur := hmac.Equal(got, mac(secret, meetingID, cur))
 	okPrev := hmac.Equal(got, mac(secret, meetingID, cur-1))
 	if !okCur && !okPrev {
-		return &Error{CodeSignInExpired, "签到码已过期，请扫描屏幕上最新的二维码"}
+		return &Error{CodeSignInExpired, msg.T("meeting.verify.codeSignInExpired")}
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
 	"xuejiangping/internal/meeting"
+	"xuejiangping/internal/msg"
 )
 
 // Service is the rectification ledger and training orders.
@@ -74,23 +75,23 @@ func (s *Service) checkInput(in *Input) (Category, error) {
 	var fe []errs.FieldError
 	add := func(f, r string) { fe = append(fe, errs.FieldError{Field: f, Reason: r}) }
 	if in.Problem == "" || utf8.RuneCountInString(in.Problem) > 1000 {
-		add("problem", "请填写查摆出的问题（不超过 1000 字）")
+		add("problem", msg.T("rectify.noProblem"))
 	}
 	cat, err := ParseCategory(in.Category)
 	if err != nil {
 		add("category", err.Error())
 	}
 	if in.Measure == "" || utf8.RuneCountInString(in.Measure) > 1000 {
-		add("measure", "请填写整改措施（不超过 1000 字）")
+		add("measure", msg.T("rectify.noMeasure"))
 	}
 	if in.OwnerID == 0 {
-		add("owner_id", "请指定整改责任人")
+		add("owner_id", msg.T("rectify.noOwner"))
 	}
 	d, err := time.ParseInLocation("2006-01-02", in.Deadline, s.Zone)
 	if err != nil {
-		add("deadline", "整改时限格式应为 2006-01-02")
+		add("deadline", msg.T("rectify.badDeadline"))
 	} else if d.Before(time.Date(s.Now().In(s.Zone).Year(), s.Now().In(s.Zone).Month(), s.Now().In(s.Zone).Day(), 0, 0, 0, 0, s.Zone)) && in.Amend == "" {
-		add("deadline", "整改时限不能早于今天")
+		add("deadline", msg.T("rectify.pastDeadline"))
 	}
 	if len(fe) > 0 {
 		return "", errs.E(errs.Invalid, "invalid_rectification", fe[0].Reason).WithFields(fe)
@@ -117,7 +118,7 @@ func (s *Service) Raise(ctx context.Context, p *auth.Principal, in Input) (int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var owner int64
 		if err := tx.QueryRow(ctx, `SELECT org_id FROM members WHERE id = ?`, in.OwnerID).Scan(&owner); err != nil || owner != orgID {
-			return errs.E(errs.Invalid, "bad_owner", "整改责任人须为本活动单元党员")
+			return errs.E(errs.Invalid, "bad_owner", msg.T("rectify.bad_owner"))
 		}
 		var meetingID any
 		if in.MeetingID != 0 {
@@ -150,20 +151,20 @@ func (s *Service) raiseScope(ctx context.Context, p *auth.Principal, in *Input) 
 			return 0, errs.Forbid()
 		}
 		if m.Finalized() && strings.TrimSpace(in.Amend) == "" {
-			return 0, errs.E(errs.Conflict, "finalized", "会议记录已定稿锁定；如需补记问题，请填写修改原因")
+			return 0, errs.E(errs.Conflict, "finalized", msg.T("rectify.finalized"))
 		}
 		return m.OrgID, nil
 	}
 	var path string
 	err := s.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, in.OrgID).Scan(&path)
 	if db.IsNoRows(err) {
-		return 0, errs.NotFoundf("组织")
+		return 0, errs.NotFoundf(msg.T("noun.org"))
 	}
 	if err != nil {
 		return 0, errs.Wrap(err, "org")
 	}
 	if !p.Covers(path, auth.Admin, auth.TaskForce, auth.Secretary, auth.GroupLeader, auth.Leader) {
-		return 0, errs.NotFoundf("组织")
+		return 0, errs.NotFoundf(msg.T("noun.org"))
 	}
 	return in.OrgID, nil
 }
@@ -271,7 +272,7 @@ func (s *Service) ledgerWhere(ctx context.Context, p *auth.Principal, f Filter) 
 	if f.OrgID != 0 {
 		var path string
 		if err := s.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, f.OrgID).Scan(&path); err != nil {
-			return "", nil, errs.NotFoundf("组织")
+			return "", nil, errs.NotFoundf(msg.T("noun.org"))
 		}
 		where = append(where, "o.path LIKE ?")
 		args = append(args, path+"%")
@@ -312,7 +313,7 @@ func (s *Service) ledgerWhere(ctx context.Context, p *auth.Principal, f Filter) 
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Item, error) {
 	it, err := s.scanItem(s.DB.QueryRow(ctx, `SELECT `+itemCols+` FROM rectifications r JOIN orgs o ON o.id = r.org_id JOIN members mb ON mb.id = r.owner_id WHERE r.id = ?`, id))
 	if db.IsNoRows(err) || (err == nil && !p.Covers(it.orgPath, auth.Readers...) && p.MemberID != it.OwnerID) {
-		return it, errs.NotFoundf("整改")
+		return it, errs.NotFoundf(msg.T("rectify.get"))
 	}
 	return it, errs.Wrap(err, "rectification")
 }
@@ -340,7 +341,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, c Cha
 	}
 	c.Evidence, c.Reason = strings.TrimSpace(c.Evidence), strings.TrimSpace(c.Reason)
 	if utf8.RuneCountInString(c.Evidence) > 2000 || utf8.RuneCountInString(c.Reason) > 500 {
-		return it, errs.E(errs.Invalid, "too_long", "整改情况不超过 2000 字，退回原因不超过 500 字")
+		return it, errs.E(errs.Invalid, "too_long", msg.T("rectify.too_long"))
 	}
 	mv := Move{Actor: p.MemberID, Owner: it.OwnerID, Verifier: p.Covers(it.orgPath, auth.Admin, auth.Secretary, auth.GroupLeader),
 		Evidence: c.Evidence, HasFile: c.FileID != 0 || it.HasFile, Reason: c.Reason}
@@ -382,7 +383,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, c Cha
 			return errs.Wrap(err, "update rectification")
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.E(errs.Conflict, "changed", "该整改已被他人更新，请刷新后再试")
+			return errs.E(errs.Conflict, "changed", msg.T("rectify.changed"))
 		}
 		return audit.Record(ctx, tx, p.Actor(), "rectification."+string(to), fmt.Sprintf("rectification:%d", id),
 			audit.Change{Before: it.Status, After: c}, audit.OK)
@@ -414,7 +415,7 @@ func (s *Service) File(ctx context.Context, p *auth.Principal, rectID int64) (st
 	var data []byte
 	err := s.DB.QueryRow(ctx, `SELECT f.name, f.mime, f.data FROM rectifications r JOIN files f ON f.id = r.evidence_file_id WHERE r.id = ?`, rectID).Scan(&name, &mime, &data)
 	if db.IsNoRows(err) {
-		return "", "", nil, errs.NotFoundf("佐证材料")
+		return "", "", nil, errs.NotFoundf(msg.T("rectify.file"))
 	}
 	return name, mime, data, errs.Wrap(err, "file")
 }
@@ -423,9 +424,9 @@ func (s *Service) File(ctx context.Context, p *auth.Principal, rectID int64) (st
 func (s *Service) ExportLedger(ctx context.Context, p *auth.Principal, items []Item) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "整改台账"
+	sheet := msg.T("rectify.ledger.sheet")
 	_ = f.SetSheetName("Sheet1", sheet)
-	head := []string{"序号", "单位", "问题", "类别", "责任人", "整改措施", "时限", "状态", "是否逾期", "整改情况", "验收时间", "来源"}
+	head := []string{msg.T("rectify.ledger.no"), msg.T("rectify.ledger.unit"), msg.T("rectify.ledger.problem"), msg.T("rectify.ledger.category"), msg.T("rectify.ledger.owner"), msg.T("rectify.ledger.measure"), msg.T("rectify.ledger.deadline"), msg.T("rectify.ledger.status"), msg.T("rectify.ledger.overdueColumn"), msg.T("rectify.ledger.evidence"), msg.T("rectify.ledger.verifiedAt"), msg.T("rectify.ledger.source")}
 	for i, h := range head {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		_ = f.SetCellStr(sheet, cell, h)
@@ -433,7 +434,7 @@ func (s *Service) ExportLedger(ctx context.Context, p *auth.Principal, items []I
 	for r, it := range items {
 		over, verified := "", ""
 		if it.Overdue {
-			over = "逾期"
+			over = msg.T("rectify.ledger.overdue")
 		}
 		if it.VerifiedAt != nil {
 			verified = it.VerifiedAt.In(s.Zone).Format("2006-01-02")
@@ -458,11 +459,11 @@ func (s *Service) ExportLedger(ctx context.Context, p *auth.Principal, items []I
 func sourceLabel(s string) string {
 	switch s {
 	case "sitin":
-		return "旁听发现"
+		return msg.T("rectify.sourceLabel.sitin")
 	case "direct":
-		return "直接登记"
+		return msg.T("rectify.sourceLabel.direct")
 	}
-	return "会上查摆"
+	return msg.T("rectify.sourceLabel")
 }
 
 // SourceLabel is the Chinese name of where a problem was found.

@@ -4,9 +4,10 @@
 package rectify
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"xuejiangping/internal/msg"
 )
 
 // Error is a failure with a stable code and a message safe to show a user.
@@ -38,11 +39,11 @@ const (
 	StatusVerified   Status = "verified"    // 已验收: someone other than the owner confirmed it
 )
 
-var statuses = enum[Status]{what: "整改状态", items: []item[Status]{
-	{StatusPending, "待整改"},
-	{StatusInProgress, "整改中"},
-	{StatusDone, "已整改"},
-	{StatusVerified, "已验收"},
+var statuses = enum[Status]{what: msg.T("rectify.statuses.what"), items: []item[Status]{
+	{StatusPending, msg.T("rectify.statuses.statusPending")},
+	{StatusInProgress, msg.T("rectify.statuses.statusInProgress")},
+	{StatusDone, msg.T("rectify.statuses.statusDone")},
+	{StatusVerified, msg.T("rectify.statuses.statusVerified")},
 }}
 
 // Statuses returns every status in order.
@@ -69,11 +70,11 @@ const (
 	CategoryOther      Category = "other"      // 其他
 )
 
-var categories = enum[Category]{what: "问题类别", items: []item[Category]{
-	{CategoryCapability, "能力短板"},
-	{CategoryConduct, "作风问题"},
-	{CategoryBusiness, "业务问题"},
-	{CategoryOther, "其他"},
+var categories = enum[Category]{what: msg.T("rectify.categories.what"), items: []item[Category]{
+	{CategoryCapability, msg.T("rectify.categories.categoryCapability")},
+	{CategoryConduct, msg.T("rectify.categories.categoryConduct")},
+	{CategoryBusiness, msg.T("rectify.categories.categoryBusiness")},
+	{CategoryOther, msg.T("rectify.categories.categoryOther")},
 }}
 
 // Categories returns every category in display order.
@@ -105,7 +106,7 @@ type Move struct {
 var moves = map[[2]Status]func(Move) error{
 	{StatusPending, StatusInProgress}: func(m Move) error { return ownerOrVerifier(m) },
 	{StatusInProgress, StatusDone}:    submit,
-	{StatusDone, StatusVerified}:      func(m Move) error { return independentVerifier(m, "验收") },
+	{StatusDone, StatusVerified}:      func(m Move) error { return independentVerifier(m, msg.T("rectify.verbVerify")) },
 	{StatusDone, StatusInProgress}:    reject,
 }
 
@@ -116,7 +117,7 @@ var moves = map[[2]Status]func(Move) error{
 func Transition(from, to Status, m Move) error {
 	for _, s := range []Status{from, to} {
 		if statuses.index(s) < 0 {
-			return &Error{CodeInvalidValue, fmt.Sprintf("未知的整改状态“%s”", s)}
+			return &Error{CodeInvalidValue, msg.T("rectify.transition", s)}
 		}
 	}
 	check, ok := moves[[2]Status{from, to}]
@@ -141,16 +142,16 @@ func Allowed(from Status) []Status {
 func illegal(from, to Status) error {
 	switch {
 	case from == to:
-		return &Error{CodeIllegalTransition, fmt.Sprintf("整改状态已是“%s”，无需重复操作", from.Label())}
+		return &Error{CodeIllegalTransition, msg.T("rectify.illegal", from.Label())}
 	case from == StatusVerified:
-		return &Error{CodeIllegalTransition, "已验收的整改不能再更改状态"}
+		return &Error{CodeIllegalTransition, msg.T("rectify.illegal.codeIllegalTransition")}
 	}
-	return &Error{CodeIllegalTransition, fmt.Sprintf("整改状态不能从“%s”改为“%s”", from.Label(), to.Label())}
+	return &Error{CodeIllegalTransition, msg.T("rectify.illegal2", from.Label(), to.Label())}
 }
 
 func ownerOrVerifier(m Move) error {
 	if m.Actor != m.Owner && !m.Verifier {
-		return &Error{CodeForbidden, "只有整改责任人或支部书记可以更新整改进度"}
+		return &Error{CodeForbidden, msg.T("rectify.ownerOrVerifier.codeForbidden")}
 	}
 	return nil
 }
@@ -162,17 +163,17 @@ func submit(m Move) error {
 		return err
 	}
 	if strings.TrimSpace(m.Evidence) == "" && !m.HasFile {
-		return &Error{CodeNoEvidence, "标记为已整改时，请填写整改情况或上传佐证材料"}
+		return &Error{CodeNoEvidence, msg.T("rectify.submit.codeNoEvidence")}
 	}
 	return nil
 }
 
 func reject(m Move) error {
-	if err := independentVerifier(m, "退回"); err != nil {
+	if err := independentVerifier(m, msg.T("rectify.verbReject")); err != nil {
 		return err
 	}
 	if strings.TrimSpace(m.Reason) == "" {
-		return &Error{CodeNoReason, "退回整改时，请写明退回原因"}
+		return &Error{CodeNoReason, msg.T("rectify.reject.codeNoReason")}
 	}
 	return nil
 }
@@ -181,10 +182,10 @@ func reject(m Move) error {
 // judging someone else's work.
 func independentVerifier(m Move, verb string) error {
 	if !m.Verifier {
-		return &Error{CodeForbidden, fmt.Sprintf("只有支部书记或指定的验收人可以%s整改", verb)}
+		return &Error{CodeForbidden, msg.T("rectify.independentVerifier", verb)}
 	}
 	if m.Actor == m.Owner {
-		return &Error{CodeForbidden, fmt.Sprintf("不能%s自己负责的整改，请由其他验收人办理", verb)}
+		return &Error{CodeForbidden, msg.T("rectify.independentVerifier2", verb)}
 	}
 	return nil
 }
@@ -251,5 +252,5 @@ func (e enum[T]) parse(s string) (T, error) {
 			return it.value, nil
 		}
 	}
-	return "", &Error{CodeInvalidValue, fmt.Sprintf("未知的%s“%s”", e.what, s)}
+	return "", &Error{CodeInvalidValue, msg.T("rectify.parse", e.what, s)}
 }

@@ -12,15 +12,16 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Training order statuses (订单式培训).
 var TrainingStatuses = []struct{ Code, Label string }{
-	{"submitted", "已提交"},
-	{"accepted", "已受理"},
-	{"scheduled", "已排期"},
-	{"done", "已完成"},
-	{"declined", "暂不安排"},
+	{"submitted", msg.T("rectify.trainingStatuses.submitted")},
+	{"accepted", msg.T("rectify.trainingStatuses.accepted")},
+	{"scheduled", msg.T("rectify.trainingStatuses.scheduled")},
+	{"done", msg.T("rectify.trainingStatuses.done")},
+	{"declined", msg.T("rectify.trainingStatuses.declined")},
 }
 
 // TrainingStatusLabel is a status's Chinese name.
@@ -61,10 +62,10 @@ type TrainingInput struct {
 func (s *Service) OrderTraining(ctx context.Context, p *auth.Principal, in TrainingInput) (int64, error) {
 	in.Topic, in.Note = strings.TrimSpace(in.Topic), strings.TrimSpace(in.Note)
 	if in.Topic == "" || utf8.RuneCountInString(in.Topic) > 100 {
-		return 0, errs.E(errs.Invalid, "bad_topic", "请填写培训主题（不超过 100 字）")
+		return 0, errs.E(errs.Invalid, "bad_topic", msg.T("rectify.bad_topic"))
 	}
 	if in.People < 1 || in.People > 10000 {
-		return 0, errs.E(errs.Invalid, "bad_people", "参训人数应在 1 到 10000 之间")
+		return 0, errs.E(errs.Invalid, "bad_people", msg.T("rectify.bad_people"))
 	}
 	if in.RectificationID != 0 {
 		it, err := s.Get(ctx, p, in.RectificationID)
@@ -75,10 +76,10 @@ func (s *Service) OrderTraining(ctx context.Context, p *auth.Principal, in Train
 	}
 	var path string
 	if err := s.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, in.OrgID).Scan(&path); err != nil {
-		return 0, errs.E(errs.Invalid, "bad_org", "请选择提出需求的单位")
+		return 0, errs.E(errs.Invalid, "bad_org", msg.T("rectify.bad_org"))
 	}
 	if !p.Covers(path, auth.Admin, auth.Secretary, auth.GroupLeader, auth.Leader) {
-		return 0, errs.NotFoundf("组织")
+		return 0, errs.NotFoundf(msg.T("noun.org"))
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -154,17 +155,17 @@ func ByTopic(orders []TrainingOrder) []TopicGroup {
 // SetTrainingStatus is the admin's answer to an order.
 func (s *Service) SetTrainingStatus(ctx context.Context, p *auth.Principal, id int64, status, note string) error {
 	if TrainingStatusLabel(status) == status {
-		return errs.E(errs.Invalid, "bad_status", "未知的培训需求状态")
+		return errs.E(errs.Invalid, "bad_status", msg.T("rectify.bad_status"))
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > 500 {
-		return errs.E(errs.Invalid, "too_long", "说明不超过 500 字")
+		return errs.E(errs.Invalid, "too_long", msg.T("rectify.too_long2"))
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var path string
 		err := tx.QueryRow(ctx, `SELECT o.path FROM training_orders t JOIN orgs o ON o.id = t.org_id WHERE t.id = ?`, id).Scan(&path)
 		if db.IsNoRows(err) {
-			return errs.NotFoundf("培训需求")
+			return errs.NotFoundf(msg.T("rectify.setTrainingStatus"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "training")
