@@ -16,7 +16,8 @@ import (
 const (
 	reqQueue    = 8192 // commands waiting for the contest goroutine
 	batchMax    = 512  // commands handled per database transaction
-	subBuffer   = 256  // frames a screen may lag behind before it is dropped
+	subBuffer   = 256  // frames the host, a judge or a buzzer may lag behind before it is dropped
+	hallBuffer  = 4    // a hall screen's queue (its pacer keeps it at one frame)
 	resumeMax   = 500  // events replayed to a reconnecting screen; older ones are folded into its state
 	quizPushGap = 500 * time.Millisecond
 )

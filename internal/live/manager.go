@@ -29,7 +29,13 @@ type Sub struct {
 
 // NewSub makes a screen's subscription with a bounded buffer.
 func NewSub(role contest.Role) *Sub {
-	return &Sub{Role: role, send: make(chan []byte, subBuffer), dropped: make(chan struct{})}
+	n := subBuffer
+	if role == contest.RoleAudience {
+		// The hall's pacer never queues more than one frame for a screen
+		// (hall.go): a big buffer would be 6 KB per phone for nothing.
+		n = hallBuffer
+	}
+	return &Sub{Role: role, send: make(chan []byte, n), dropped: make(chan struct{})}
 }
 
 // Frames delivers the frames for this screen.
