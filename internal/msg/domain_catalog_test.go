@@ -20,6 +20,7 @@ var domainPackages = []string{
 	"errs",
 	"feedback",
 	"meeting",
+	"org",
 	"points",
 	"rectify",
 	"round",
@@ -31,6 +32,26 @@ var domainPackages = []string{
 // stored or compared as it is, not text shown from the catalog.
 var domainHanAllowed = []struct{ file, text, why string }{
 	{"audit/audit.go", "系统", "audit.System's name, written into audit_log.actor_name with every entry it makes"},
+	{"org/org.go", "正常", "a member status as stored in members.status (org.Statuses) and compared"},
+	{"org/org.go", "预备党员", "a member status as stored in members.status (org.Statuses) and compared"},
+	{"org/org.go", "流动", "a member status as stored in members.status (org.Statuses) and compared"},
+	{"org/org.go", "停止党籍", "a member status as stored in members.status (org.Statuses) and compared"},
+	{"org/org.go", "已转出", "a member status as stored in members.status (org.Statuses) and compared"},
+	{"org/org.go", "男", "a gender as stored in members.gender (org.Genders) and compared"},
+	{"org/org.go", "女", "a gender as stored in members.gender (org.Genders) and compared"},
+	{"org/members.go", "正常", "the stored default member status"},
+	{"org/units.go", "SELECT id, name, position FROM members WHERE org_id = ? AND status <> '已转出' ORDER BY id", "SQL comparing the stored status 已转出"},
+	{"org/roster.go", "姓名", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "性别", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "出生日期", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "入党日期", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "手机号", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "职务", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "状态", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "所属组织", "a roster column header, also the import key the column is found by"},
+	{"org/roster.go", "男", "the template's example gender, a stored value the import checks"},
+	{"org/roster.go", "正常", "the template's example status, a stored value the import checks"},
+	{"org/roster.go", "2006年1月2日", "a date layout the import accepts, input format not text"},
 }
 
 // domainHanLiterals returns the Chinese string and rune literals of a Go

@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 const memberCols = `m.id, m.org_id, o.name, o.path, m.name, m.gender, m.birth_date, m.joined_date, COALESCE(m.phone, ''), m.position, m.status,
@@ -62,7 +63,7 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, orgID int64, s
 func (s *Service) loadMember(ctx context.Context, q db.Querier, id int64) (*Member, error) {
 	m, err := scanMember(q.QueryRow(ctx, `SELECT `+memberCols+` FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFoundf("党员")
+		return nil, errs.NotFoundf(msg.T("noun.member"))
 	}
 	return m, errs.Wrap(err, "load member")
 }
@@ -76,7 +77,7 @@ func (s *Service) GetMember(ctx context.Context, p *auth.Principal, id int64) (*
 		return nil, err
 	}
 	if p.MemberID != m.ID && !p.Covers(m.orgPath, auth.Readers...) {
-		return nil, errs.NotFoundf("党员")
+		return nil, errs.NotFoundf(msg.T("noun.member"))
 	}
 	if !canSeeFull(p, m) && !p.Covers(m.orgPath, auth.Managers...) {
 		m.Phone = MaskPhone(m.Phone)
@@ -111,30 +112,30 @@ func (in *MemberInput) Check(now timeNow) []errs.FieldError {
 	var fe []errs.FieldError
 	add := func(field, reason string) { fe = append(fe, errs.FieldError{Field: field, Reason: reason}) }
 	if in.Name == "" {
-		add("name", "姓名不能为空")
+		add("name", msg.T("org.nameRequired"))
 	} else if utf8.RuneCountInString(in.Name) > 20 {
-		add("name", "姓名不能超过 20 个字")
+		add("name", msg.T("org.nameTooLong"))
 	}
 	if in.Gender != "" && !slices.Contains(Genders, in.Gender) {
-		add("gender", "性别应为“男”或“女”")
+		add("gender", msg.T("org.badGender"))
 	}
-	if err := CheckDate("出生日期", in.BirthDate, now()); err != nil {
+	if err := CheckDate(msg.T("org.label.birthDate"), in.BirthDate, now()); err != nil {
 		add("birth_date", errs.As(err).Message)
 	}
-	if err := CheckDate("入党日期", in.JoinedDate, now()); err != nil {
+	if err := CheckDate(msg.T("org.label.joinedDate"), in.JoinedDate, now()); err != nil {
 		add("joined_date", errs.As(err).Message)
 	}
 	if in.BirthDate != "" && in.JoinedDate != "" && in.JoinedDate < in.BirthDate {
-		add("joined_date", "入党日期不能早于出生日期")
+		add("joined_date", msg.T("org.joinedBeforeBirth"))
 	}
 	if err := CheckPhone(in.Phone); err != nil {
 		add("phone", errs.As(err).Message)
 	}
 	if utf8.RuneCountInString(in.Position) > 40 {
-		add("position", "职务不能超过 40 个字")
+		add("position", msg.T("org.positionTooLong"))
 	}
 	if !slices.Contains(Statuses, in.Status) {
-		add("status", "状态应为："+strings.Join(Statuses, "、"))
+		add("status", msg.T("org.badStatus", strings.Join(Statuses, "、")))
 	}
 	return fe
 }
@@ -147,13 +148,13 @@ func invalidMember(fe []errs.FieldError) error {
 func (s *Service) unitFor(ctx context.Context, q db.Querier, p *auth.Principal, orgID int64) (*Org, error) {
 	o, err := s.load(ctx, q, orgID)
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "bad_org", "所属组织不存在")
+		return nil, errs.E(errs.Invalid, "bad_org", msg.T("org.bad_org"))
 	}
 	if !p.Covers(o.Path, auth.Managers...) {
 		return nil, errs.Forbid()
 	}
 	if !o.IsUnit() {
-		return nil, errs.E(errs.Unprocessable, "not_unit", "党员应编入党小组，或未分党小组的党支部")
+		return nil, errs.E(errs.Unprocessable, "not_unit", msg.T("org.not_unit"))
 	}
 	return o, nil
 }
@@ -195,7 +196,7 @@ func insertMember(ctx context.Context, tx *db.Tx, in MemberInput) (int64, error)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.OrgID, in.Name, in.Gender, in.BirthDate, in.JoinedDate, nullStr(in.Phone), in.Position, in.Status, tx.Now, tx.Now)
 	if errors.Is(err, db.ErrUnique) {
-		return 0, errs.E(errs.Conflict, "duplicate_phone", "该手机号已登记给其他党员")
+		return 0, errs.E(errs.Conflict, "duplicate_phone", msg.T("org.duplicate_phone"))
 	}
 	return id, errs.Wrap(err, "insert member")
 }
@@ -230,7 +231,7 @@ func (s *Service) UpdateMember(ctx context.Context, p *auth.Principal, id int64,
 			if p.MemberID == m.ID || p.Covers(m.orgPath, auth.Readers...) {
 				return errs.Forbid()
 			}
-			return errs.NotFoundf("党员")
+			return errs.NotFoundf(msg.T("noun.member"))
 		}
 		in := MemberInput{OrgID: m.OrgID, Name: m.Name, Gender: m.Gender, BirthDate: m.BirthDate, JoinedDate: m.JoinedDate, Phone: m.Phone, Position: m.Position, Status: m.Status}
 		before := in
@@ -247,7 +248,7 @@ func (s *Service) UpdateMember(ctx context.Context, p *auth.Principal, id int64,
 		_, err = tx.Exec(ctx, `UPDATE members SET org_id = ?, name = ?, gender = ?, birth_date = ?, joined_date = ?, phone = ?, position = ?, status = ?, updated_at = ? WHERE id = ?`,
 			in.OrgID, in.Name, in.Gender, in.BirthDate, in.JoinedDate, nullStr(in.Phone), in.Position, in.Status, tx.Now, id)
 		if errors.Is(err, db.ErrUnique) {
-			return errs.E(errs.Conflict, "duplicate_phone", "该手机号已登记给其他党员")
+			return errs.E(errs.Conflict, "duplicate_phone", msg.T("org.duplicate_phone"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "update member")

@@ -6,6 +6,8 @@ package org
 import (
 	"strconv"
 	"strings"
+
+	"xuejiangping/internal/msg"
 )
 
 // Kind is the kind of a node of the tree.
@@ -22,13 +24,13 @@ const (
 func (k Kind) Label() string {
 	switch k {
 	case District:
-		return "区"
+		return msg.T("org.label.district")
 	case Committee:
-		return "党委（党组）"
+		return msg.T("org.label.committee")
 	case Branch:
-		return "党支部"
+		return msg.T("org.label.branch")
 	case Group:
-		return "党小组"
+		return msg.T("org.label.group")
 	}
 	return string(k)
 }

@@ -15,12 +15,13 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // RosterColumns are the roster spreadsheet's headers, in order.
 var RosterColumns = []string{"姓名", "性别", "出生日期", "入党日期", "手机号", "职务", "状态", "所属组织"}
 
-const rosterSheet = "党员名册"
+var rosterSheet = msg.T("org.roster.sheet")
 
 // MaxRosterBytes bounds an uploaded roster.
 const MaxRosterBytes = 10 << 20
@@ -37,26 +38,26 @@ func RosterTemplate() ([]byte, error) {
 		return nil, err
 	}
 	writeRow(f, rosterSheet, 1, RosterColumns)
-	writeRow(f, rosterSheet, 2, []string{"张三", "男", "1985-06-01", "2010-07-01", "13800001234", "科员", "正常", "区人社局党组/区人社局机关党支部"})
-	_, _ = f.NewSheet("填写说明")
+	writeRow(f, rosterSheet, 2, []string{msg.T("org.roster.sampleName"), "男", "1985-06-01", "2010-07-01", "13800001234", msg.T("org.roster.samplePosition"), "正常", msg.T("org.roster.sampleOrg")})
+	_, _ = f.NewSheet(msg.T("org.roster.notesSheet"))
 	notes := [][]string{
-		{"列", "说明"},
-		{"姓名", "必填，不超过 20 个字"},
-		{"性别", "男 或 女，可不填"},
-		{"出生日期", "格式 2006-01-02，可不填"},
-		{"入党日期", "格式 2006-01-02，可不填"},
-		{"手机号", "11 位数字，以 1 开头；全区不能重复；用于登录，可不填"},
-		{"职务", "可不填"},
-		{"状态", strings.Join(Statuses, "、") + "；不填为 正常"},
-		{"所属组织", "党小组或未分党小组的党支部的名称；重名时写上级名称，用“/”分隔，如 区人社局党组/区人社局机关党支部"},
-		{"注意", "请勿填写身份证号等与党建工作无关的个人信息"},
+		{msg.T("org.roster.notesColumn"), msg.T("org.roster.notesNote")},
+		{"姓名", msg.T("org.roster.noteName")},
+		{"性别", msg.T("org.roster.noteGender")},
+		{"出生日期", msg.T("org.roster.noteDate")},
+		{"入党日期", msg.T("org.roster.noteDate")},
+		{"手机号", msg.T("org.roster.notePhone")},
+		{"职务", msg.T("org.roster.noteOptional")},
+		{"状态", msg.T("org.roster.noteStatus", strings.Join(Statuses, "、"))},
+		{"所属组织", msg.T("org.roster.noteOrg")},
+		{msg.T("org.roster.notesWarning"), msg.T("org.roster.noteWarning")},
 	}
 	for i, r := range notes {
-		writeRow(f, "填写说明", i+1, r)
+		writeRow(f, msg.T("org.roster.notesSheet"), i+1, r)
 	}
 	_ = f.SetColWidth(rosterSheet, "A", "H", 16)
 	_ = f.SetColWidth(rosterSheet, "H", "H", 40)
-	_ = f.SetColWidth("填写说明", "B", "B", 90)
+	_ = f.SetColWidth(msg.T("org.roster.notesSheet"), "B", "B", 90)
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return nil, err
@@ -96,19 +97,19 @@ func (r *ImportResult) OK() bool { return len(r.Errors) == 0 }
 func ParseRoster(r io.Reader) ([]RosterRow, error) {
 	f, err := excelize.OpenReader(io.LimitReader(r, MaxRosterBytes+1))
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "bad_file", "无法读取文件：请上传由模板填写的 .xlsx 表格")
+		return nil, errs.E(errs.Invalid, "bad_file", msg.T("org.bad_file"))
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errs.E(errs.Invalid, "bad_file", "表格中没有工作表")
+		return nil, errs.E(errs.Invalid, "bad_file", msg.T("org.bad_file2"))
 	}
 	rows, err := f.GetRows(sheets[0])
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "bad_file", "无法读取工作表")
+		return nil, errs.E(errs.Invalid, "bad_file", msg.T("org.bad_file3"))
 	}
 	if len(rows) == 0 {
-		return nil, errs.E(errs.Invalid, "empty_file", "表格是空的")
+		return nil, errs.E(errs.Invalid, "empty_file", msg.T("org.empty_file"))
 	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
@@ -116,11 +117,11 @@ func ParseRoster(r io.Reader) ([]RosterRow, error) {
 	}
 	for _, h := range RosterColumns {
 		if _, ok := col[h]; !ok {
-			return nil, errs.Ef(errs.Invalid, "bad_header", "表头缺少“%s”列，请使用下载的模板", h)
+			return nil, errs.E(errs.Invalid, "bad_header", msg.T("org.bad_header", h))
 		}
 	}
 	if len(rows)-1 > MaxRosterRows {
-		return nil, errs.Ef(errs.Invalid, "too_many_rows", "一次最多导入 %d 行", MaxRosterRows)
+		return nil, errs.E(errs.Invalid, "too_many_rows", msg.T("org.too_many_rows", MaxRosterRows))
 	}
 	var out []RosterRow
 	for i, r := range rows[1:] {
@@ -184,7 +185,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, rows []RosterRo
 	seenPhone := map[string]int{}
 	seenName := map[string]int{}
 	if len(rows) == 0 {
-		res.Errors = append(res.Errors, errs.FieldError{Row: 0, Field: "文件", Reason: "表格中没有党员数据"})
+		res.Errors = append(res.Errors, errs.FieldError{Row: 0, Field: msg.T("org.roster.fileField"), Reason: msg.T("org.roster.noRows")})
 	}
 	for i := range rows {
 		r := &rows[i]
@@ -196,29 +197,29 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, rows []RosterRo
 		}
 		switch ids := units.resolve(r.OrgRef); {
 		case r.OrgRef == "":
-			bad("所属组织", "所属组织不能为空")
+			bad("所属组织", msg.T("org.roster.noOrg"))
 		case len(ids) == 0:
-			bad("所属组织", fmt.Sprintf("找不到组织“%s”，或它不是您管理范围内的党小组或未分党小组的党支部", r.OrgRef))
+			bad("所属组织", msg.T("org.roster.unknownOrg", r.OrgRef))
 		case len(ids) > 1:
-			bad("所属组织", fmt.Sprintf("有多个组织名为“%s”，请写上级名称，如 上级/%s", r.OrgRef, r.OrgRef))
+			bad("所属组织", msg.T("org.roster.ambiguousOrg", r.OrgRef, r.OrgRef))
 		default:
 			r.OrgID = ids[0]
 			r.Input.OrgID = ids[0]
 		}
 		if ph := r.Input.Phone; ph != "" {
 			if prev, ok := seenPhone[ph]; ok {
-				bad("手机号", fmt.Sprintf("手机号与第 %d 行重复", prev))
+				bad("手机号", msg.T("org.roster.dupPhoneRow", prev))
 			} else if existingPhones[ph] {
-				bad("手机号", "手机号已登记给系统中的其他党员")
+				bad("手机号", msg.T("org.roster.dupPhone"))
 			}
 			seenPhone[ph] = r.Row
 		}
 		if r.OrgID != 0 && r.Input.Name != "" {
 			key := fmt.Sprintf("%d/%s", r.OrgID, r.Input.Name)
 			if prev, ok := seenName[key]; ok {
-				bad("姓名", fmt.Sprintf("与第 %d 行重复：同一组织中姓名相同", prev))
+				bad("姓名", msg.T("org.roster.dupNameRow", prev))
 			} else if existingNames[key] {
-				bad("姓名", "该组织中已有同名党员（重复导入？）")
+				bad("姓名", msg.T("org.roster.dupName"))
 			}
 			seenName[key] = r.Row
 		}
@@ -361,6 +362,6 @@ func (s *Service) ExportRoster(ctx context.Context, p *auth.Principal, orgID int
 	if err := audit.RecordNow(ctx, s.DB, p.Actor(), "roster.export", orgTarget(orgID), map[string]any{"org": o.Name, "rows": n - 1}, audit.OK); err != nil {
 		return nil, "", err
 	}
-	name := fmt.Sprintf("%s-党员名册-%s.xlsx", o.Name, time.Now().Format("20060102"))
+	name := msg.T("org.roster.fileName", o.Name, time.Now().Format("20060102"))
 	return buf.Bytes(), name, nil
 }

@@ -14,6 +14,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Service is the organisation tree and its members.
@@ -40,7 +41,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*Org, error) {
 func (s *Service) load(ctx context.Context, q db.Querier, id int64) (*Org, error) {
 	o, err := scanOrg(q.QueryRow(ctx, `SELECT `+orgCols+` FROM orgs o WHERE o.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFoundf("组织")
+		return nil, errs.NotFoundf(msg.T("noun.org"))
 	}
 	return o, errs.Wrap(err, "load org")
 }
@@ -53,7 +54,7 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (*Org, e
 		return nil, err
 	}
 	if !p.Covers(o.Path, auth.Readers...) {
-		return nil, errs.NotFoundf("组织")
+		return nil, errs.NotFoundf(msg.T("noun.org"))
 	}
 	return o, nil
 }
@@ -182,10 +183,10 @@ func allowedChild(parent, child Kind) bool {
 func checkName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return "", errs.E(errs.Invalid, "name_required", "请填写组织名称")
+		return "", errs.E(errs.Invalid, "name_required", msg.T("org.name_required"))
 	}
 	if utf8.RuneCountInString(name) > 60 {
-		return "", errs.E(errs.Invalid, "name_too_long", "组织名称不能超过 60 个字")
+		return "", errs.E(errs.Invalid, "name_too_long", msg.T("org.name_too_long"))
 	}
 	return name, nil
 }
@@ -197,19 +198,19 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, n NewOrg) (*Org
 		return nil, err
 	}
 	if !n.Kind.Valid() || n.Kind == District {
-		return nil, errs.E(errs.Invalid, "bad_kind", "组织类型须为党委（党组）、党支部或党小组")
+		return nil, errs.E(errs.Invalid, "bad_kind", msg.T("org.bad_kind"))
 	}
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		parent, err := s.load(ctx, tx, n.ParentID)
 		if err != nil {
-			return errs.E(errs.Invalid, "bad_parent", "上级组织不存在")
+			return errs.E(errs.Invalid, "bad_parent", msg.T("org.bad_parent"))
 		}
 		if !p.Covers(parent.Path, auth.Admin) {
 			return errs.Forbid()
 		}
 		if !allowedChild(parent.Kind, n.Kind) {
-			return errs.Ef(errs.Unprocessable, "bad_kind", "%s下不能设立%s", parent.Kind.Label(), n.Kind.Label())
+			return errs.E(errs.Unprocessable, "bad_kind", msg.T("org.bad_kind2", parent.Kind.Label(), n.Kind.Label()))
 		}
 		if n.Kind == Group && parent.Members > 0 && !parent.HasGroups {
 			// The branch's members move into groups by Split, not one by one.
@@ -278,7 +279,7 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, patch
 			if p.Covers(o.Path, auth.Readers...) {
 				return errs.Forbid()
 			}
-			return errs.NotFoundf("组织")
+			return errs.NotFoundf(msg.T("noun.org"))
 		}
 		before := *o
 		if patch.Name != nil {
@@ -309,20 +310,20 @@ func (s *Service) Update(ctx context.Context, p *auth.Principal, id int64, patch
 
 func (s *Service) move(ctx context.Context, tx *db.Tx, p *auth.Principal, o *Org, parentID int64) error {
 	if o.Kind == District {
-		return errs.E(errs.Unprocessable, "move_root", "不能移动区级组织")
+		return errs.E(errs.Unprocessable, "move_root", msg.T("org.move_root"))
 	}
 	np, err := s.load(ctx, tx, parentID)
 	if err != nil {
-		return errs.E(errs.Invalid, "bad_parent", "上级组织不存在")
+		return errs.E(errs.Invalid, "bad_parent", msg.T("org.bad_parent"))
 	}
 	if !p.Covers(np.Path, auth.Admin) {
 		return errs.Forbid()
 	}
 	if strings.HasPrefix(np.Path, o.Path) {
-		return errs.E(errs.Unprocessable, "move_cycle", "不能把组织移动到它自己的下级组织中")
+		return errs.E(errs.Unprocessable, "move_cycle", msg.T("org.move_cycle"))
 	}
 	if !allowedChild(np.Kind, o.Kind) {
-		return errs.Ef(errs.Unprocessable, "bad_kind", "%s下不能设立%s", np.Kind.Label(), o.Kind.Label())
+		return errs.E(errs.Unprocessable, "bad_kind", msg.T("org.bad_kind2", np.Kind.Label(), o.Kind.Label()))
 	}
 	newPath := childPath(np.Path, o.ID)
 	if _, err := tx.Exec(ctx, `UPDATE orgs SET parent_id = ? WHERE id = ?`, parentID, o.ID); err != nil {
@@ -343,21 +344,21 @@ func (s *Service) Delete(ctx context.Context, p *auth.Principal, id int64) error
 			if p.Covers(o.Path, auth.Readers...) {
 				return errs.Forbid()
 			}
-			return errs.NotFoundf("组织")
+			return errs.NotFoundf(msg.T("noun.org"))
 		}
 		if o.Kind == District {
-			return errs.E(errs.Unprocessable, "delete_root", "不能删除区级组织")
+			return errs.E(errs.Unprocessable, "delete_root", msg.T("org.delete_root"))
 		}
 		var kids int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM orgs WHERE parent_id = ?`, id).Scan(&kids); err != nil {
 			return errs.Wrap(err, "count children")
 		}
 		if kids > 0 || o.Members > 0 {
-			return errs.E(errs.Conflict, "org_not_empty", "该组织下还有下级组织或党员，不能删除；请先移走")
+			return errs.E(errs.Conflict, "org_not_empty", msg.T("org.org_not_empty"))
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM orgs WHERE id = ?`, id)
 		if errors.Is(err, db.ErrForeignKey) {
-			return errs.E(errs.Conflict, "org_in_use", "该组织已有业务记录（如角色授权），不能删除")
+			return errs.E(errs.Conflict, "org_in_use", msg.T("org.org_in_use"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "delete org")
@@ -381,16 +382,16 @@ func (s *Service) Split(ctx context.Context, p *auth.Principal, id int64, groups
 			if p.Covers(o.Path, auth.Readers...) {
 				return errs.Forbid()
 			}
-			return errs.NotFoundf("组织")
+			return errs.NotFoundf(msg.T("noun.org"))
 		}
 		if !o.IsUnit() {
-			return errs.E(errs.Unprocessable, "not_unit", "只有未分党小组的党支部或党小组可以拆分")
+			return errs.E(errs.Unprocessable, "not_unit", msg.T("org.not_unit2"))
 		}
 		if groups < 2 || groups > 20 {
-			return errs.E(errs.Invalid, "bad_groups", "拆分的党小组数须在 2 到 20 之间")
+			return errs.E(errs.Invalid, "bad_groups", msg.T("org.bad_groups"))
 		}
 		if o.Members < groups {
-			return errs.E(errs.Unprocessable, "too_few", "党员人数少于拆分的党小组数")
+			return errs.E(errs.Unprocessable, "too_few", msg.T("org.too_few"))
 		}
 		ids, err := s.splitInto(ctx, tx, o, groups)
 		if err != nil {
@@ -402,8 +403,12 @@ func (s *Service) Split(ctx context.Context, p *auth.Principal, id int64, groups
 	return created, err
 }
 
-var groupNames = []string{"第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十",
-	"第十一", "第十二", "第十三", "第十四", "第十五", "第十六", "第十七", "第十八", "第十九", "第二十"}
+var groupNames = []string{
+	msg.T("org.group.ordinal1"), msg.T("org.group.ordinal2"), msg.T("org.group.ordinal3"), msg.T("org.group.ordinal4"), msg.T("org.group.ordinal5"),
+	msg.T("org.group.ordinal6"), msg.T("org.group.ordinal7"), msg.T("org.group.ordinal8"), msg.T("org.group.ordinal9"), msg.T("org.group.ordinal10"),
+	msg.T("org.group.ordinal11"), msg.T("org.group.ordinal12"), msg.T("org.group.ordinal13"), msg.T("org.group.ordinal14"), msg.T("org.group.ordinal15"),
+	msg.T("org.group.ordinal16"), msg.T("org.group.ordinal17"), msg.T("org.group.ordinal18"), msg.T("org.group.ordinal19"), msg.T("org.group.ordinal20"),
+}
 
 func (s *Service) splitInto(ctx context.Context, tx *db.Tx, o *Org, groups int) ([]int64, error) {
 	members, err := memberIDs(ctx, tx, o.ID)
@@ -426,9 +431,9 @@ func (s *Service) splitInto(ctx context.Context, tx *db.Tx, o *Org, groups int) 
 	var created []int64
 	for len(targets) < groups {
 		n := existing + len(created)
-		name := fmt.Sprintf("党小组%d", n+1)
+		name := msg.T("org.group.numbered", n+1)
 		if n < len(groupNames) {
-			name = groupNames[n] + "党小组"
+			name = msg.T("org.group.named", groupNames[n])
 		}
 		gid, err := insertOrg(ctx, tx, parentID, parentPath, name, Group, n+1)
 		if err != nil {
@@ -468,7 +473,7 @@ var dateRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 // CheckPhone validates a mainland mobile number ("" is allowed).
 func CheckPhone(p string) error {
 	if p != "" && !phoneRE.MatchString(p) {
-		return errs.E(errs.Invalid, "bad_phone", "手机号应为 11 位数字，以 1 开头")
+		return errs.E(errs.Invalid, "bad_phone", msg.T("org.bad_phone"))
 	}
 	return nil
 }
@@ -480,10 +485,10 @@ func CheckDate(field, d string, now time.Time) error {
 	}
 	t, err := time.Parse("2006-01-02", d)
 	if !dateRE.MatchString(d) || err != nil {
-		return errs.Ef(errs.Invalid, "bad_date", "%s格式应为 2006-01-02", field)
+		return errs.E(errs.Invalid, "bad_date", msg.T("org.bad_date", field))
 	}
 	if t.After(now) {
-		return errs.Ef(errs.Invalid, "bad_date", "%s不能晚于今天", field)
+		return errs.E(errs.Invalid, "bad_date", msg.T("org.bad_date2", field))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Unit is an activity unit as the cycle sees it.
@@ -55,7 +56,7 @@ func LoadUnit(ctx context.Context, q db.Querier, id int64) (Unit, bool, error) {
 		(SELECT COUNT(*) FROM members m WHERE m.org_id = o.id), `+unitWhere+`
 		FROM orgs o WHERE o.id = ?`, id).Scan(&u.ID, &u.ParentID, &u.Name, &u.Path, &u.Kind, &u.Members, &isUnit)
 	if db.IsNoRows(err) {
-		return u, false, errs.NotFoundf("组织")
+		return u, false, errs.NotFoundf(msg.T("noun.org"))
 	}
 	return u, isUnit, errs.Wrap(err, "load unit")
 }
