@@ -25,6 +25,7 @@ var domainPackages = []string{
 	"rectify",
 	"round",
 	"settings",
+	"supervise",
 	"study",
 }
 

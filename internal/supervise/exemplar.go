@@ -13,6 +13,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // ExemplarKind is what was picked as a model.
@@ -29,11 +30,11 @@ const (
 func (k ExemplarKind) Label() string {
 	switch k {
 	case KindMeeting:
-		return "示范会议"
+		return msg.T("supervise.label.kindMeeting")
 	case KindSpeech:
-		return "优秀发言"
+		return msg.T("supervise.label.kindSpeech")
 	case KindCase:
-		return "案例说法"
+		return msg.T("supervise.label.kindCase")
 	}
 	return string(k)
 }
@@ -89,13 +90,13 @@ func (s *Service) MarkExemplar(ctx context.Context, p *auth.Principal, in Exempl
 	switch kind {
 	case KindMeeting, KindSpeech, KindCase:
 	default:
-		fe.add("kind", "请选择典型类别：示范会议、优秀发言或案例说法")
+		fe.add("kind", msg.T("supervise.badKind"))
 	}
 	if in.Title, ok = text(in.Title, 1, 60); !ok {
-		fe.add("title", "请填写标题（不超过 60 字）")
+		fe.add("title", msg.T("supervise.badTitle"))
 	}
 	if in.Citation, ok = text(in.Citation, 1, 1000); !ok {
-		fe.add("citation", "请填写推荐语（不超过 1000 字）")
+		fe.add("citation", msg.T("supervise.badCitation"))
 	}
 	if err := fe.err("invalid_exemplar"); err != nil {
 		return 0, err
@@ -112,7 +113,7 @@ func (s *Service) MarkExemplar(ctx context.Context, p *auth.Principal, in Exempl
 		return 0, err
 	}
 	if !m.Finalized {
-		return 0, errs.E(errs.Unprocessable, "not_finalized", "只有已定稿的会议及其发言可以选树为典型")
+		return 0, errs.E(errs.Unprocessable, "not_finalized", msg.T("supervise.not_finalized"))
 	}
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -122,7 +123,7 @@ func (s *Service) MarkExemplar(ctx context.Context, p *auth.Principal, in Exempl
 				return errs.Wrap(err, "exemplar check")
 			}
 			if n > 0 {
-				return errs.E(errs.Conflict, "exemplar_exists", "这次会议已选树为典型")
+				return errs.E(errs.Conflict, "exemplar_exists", msg.T("supervise.exemplar_exists"))
 			}
 		}
 		var pub any
@@ -137,7 +138,7 @@ func (s *Service) MarkExemplar(ctx context.Context, p *auth.Principal, in Exempl
 		id, err = tx.Insert(ctx, `INSERT INTO exemplars (kind, meeting_id, speech_id, org_id, title, citation, published, published_at, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(kind), meetingID, sp, m.OrgID, in.Title, in.Citation, in.Publish, pub, p.UserID, tx.Now, tx.Now)
 		if isUnique(err) {
-			return errs.E(errs.Conflict, "exemplar_exists", "这篇发言已选树为典型")
+			return errs.E(errs.Conflict, "exemplar_exists", msg.T("supervise.exemplar_exists2"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "exemplar")
@@ -152,7 +153,7 @@ func (s *Service) MarkExemplar(ctx context.Context, p *auth.Principal, in Exempl
 func (s *Service) exemplarTarget(ctx context.Context, kind ExemplarKind, in ExemplarInput) (int64, int64, bool, error) {
 	if kind == KindMeeting {
 		if in.MeetingID == 0 {
-			return 0, 0, false, errs.E(errs.Invalid, "no_meeting", "请选择会议").WithFields([]errs.FieldError{{Field: "meeting_id", Reason: "请选择会议"}})
+			return 0, 0, false, errs.E(errs.Invalid, "no_meeting", msg.T("supervise.no_meeting")).WithFields([]errs.FieldError{{Field: "meeting_id", Reason: msg.T("supervise.field.meeting_id")}})
 		}
 		return in.MeetingID, 0, false, nil
 	}
@@ -160,13 +161,13 @@ func (s *Service) exemplarTarget(ctx context.Context, kind ExemplarKind, in Exem
 	var isCase bool
 	err := s.DB.QueryRow(ctx, `SELECT meeting_id, is_case FROM speeches WHERE id = ?`, in.SpeechID).Scan(&meetingID, &isCase)
 	if db.IsNoRows(err) {
-		return 0, 0, false, errs.E(errs.Invalid, "no_speech", "请选择一篇发言").WithFields([]errs.FieldError{{Field: "speech_id", Reason: "请选择一篇发言"}})
+		return 0, 0, false, errs.E(errs.Invalid, "no_speech", msg.T("supervise.no_speech")).WithFields([]errs.FieldError{{Field: "speech_id", Reason: msg.T("supervise.field.speech_id")}})
 	}
 	if err != nil {
 		return 0, 0, false, errs.Wrap(err, "speech")
 	}
 	if kind == KindCase && !isCase {
-		return 0, 0, false, errs.E(errs.Unprocessable, "not_case", "这篇发言没有以“案例说法”形式记录，请选“优秀发言”")
+		return 0, 0, false, errs.E(errs.Unprocessable, "not_case", msg.T("supervise.not_case"))
 	}
 	return meetingID, in.SpeechID, isCase, nil
 }
@@ -189,7 +190,7 @@ func (s *Service) SetPublished(ctx context.Context, p *auth.Principal, id int64,
 			return errs.Wrap(err, "publish exemplar")
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.NotFoundf("典型")
+			return errs.NotFoundf(msg.T("supervise.noun.exemplar"))
 		}
 		action := "exemplar.withdraw"
 		if publish {
@@ -253,7 +254,7 @@ func (s *Service) Exemplar(ctx context.Context, p *auth.Principal, id int64) (Ex
 		return Exemplar{}, err
 	}
 	if len(list) == 0 || (!list[0].Published && !TaskForce(p)) {
-		return Exemplar{}, errs.NotFoundf("典型")
+		return Exemplar{}, errs.NotFoundf(msg.T("supervise.noun.exemplar"))
 	}
 	return list[0], nil
 }
@@ -358,7 +359,7 @@ func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // carries the citation the task force wrote for publication, the unit and
 // the speaker; the speech itself stays behind the login.
 func AtomFeed(meta FeedMeta, items []Exemplar) ([]byte, error) {
-	f := atomFeed{Title: meta.Title, Subtitle: "“学讲评”活动选树典型", ID: tagBase + "exemplars", Updated: atomTime(meta.Updated),
+	f := atomFeed{Title: meta.Title, Subtitle: msg.T("supervise.atomFeed.subtitle"), ID: tagBase + "exemplars", Updated: atomTime(meta.Updated),
 		Links:  []atomLink{{Rel: "self", Type: "application/atom+xml", Href: meta.SelfURL}, {Rel: "alternate", Type: "text/html", Href: meta.SiteURL}},
 		Author: atomPerson{Name: meta.Author}}
 	for _, e := range items {

@@ -11,6 +11,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/rectify"
 )
 
@@ -23,10 +24,10 @@ type Criterion struct {
 
 // Criteria are what a sit-in scores, in the order of the meeting.
 var Criteria = []Criterion{
-	{"study", "学习深度（学）", "会前自学是否完整，会上领学是否抓住要点、联系实际"},
-	{"speak", "发言贴近工作（讲）", "发言是否围绕近半月的问题困惑、困难挑战，言之有物"},
-	{"review", "评议坦诚、问题查摆（评）", "自评互评是否实事求是、敢于指出问题，查摆出的问题是否具体"},
-	{"followup", "上轮整改落实", "上一轮查摆问题的整改是否按时推进、见到实效"},
+	{"study", msg.T("supervise.criteria.study"), msg.T("supervise.criteria.study.hint")},
+	{"speak", msg.T("supervise.criteria.speak"), msg.T("supervise.criteria.speak.hint")},
+	{"review", msg.T("supervise.criteria.review"), msg.T("supervise.criteria.review.hint")},
+	{"followup", msg.T("supervise.criteria.followup"), msg.T("supervise.criteria.followup.hint")},
 }
 
 // MinScore and MaxScore bound each criterion's score.
@@ -50,7 +51,7 @@ func (sc Scores) Check() error {
 	var fe fieldErrs
 	for i, v := range sc.values() {
 		if v < MinScore || v > MaxScore {
-			fe.add(Criteria[i].Key, fmt.Sprintf("“%s”请打 %d–%d 分", Criteria[i].Label, MinScore, MaxScore))
+			fe.add(Criteria[i].Key, msg.T("supervise.badScore", Criteria[i].Label, MinScore, MaxScore))
 		}
 	}
 	return fe.err("invalid_scores")
@@ -126,7 +127,7 @@ func (s *Service) meetingRef(ctx context.Context, q db.Querier, id int64) (meeti
 	err := q.QueryRow(ctx, `SELECT m.org_id, o.name, o.path, m.planned_at, m.finalized_at FROM meetings m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?`, id).
 		Scan(&m.OrgID, &m.OrgName, &m.Path, &m.PlannedAt, &fin)
 	if db.IsNoRows(err) {
-		return m, errs.NotFoundf("会议")
+		return m, errs.NotFoundf(msg.T("noun.meeting"))
 	}
 	m.Finalized = fin.Valid
 	return m, errs.Wrap(err, "meeting")
@@ -157,7 +158,7 @@ func (s *Service) readable(ctx context.Context, p *auth.Principal, id int64) (me
 		return m, err
 	}
 	if !canRead(p, m) {
-		return m, errs.NotFoundf("会议")
+		return m, errs.NotFoundf(msg.T("noun.meeting"))
 	}
 	return m, nil
 }
@@ -170,7 +171,7 @@ func (s *Service) observable(ctx context.Context, p *auth.Principal, id int64) (
 	}
 	role := Capacity(p, m.Path)
 	if role == "" {
-		return m, "", errs.E(errs.Forbidden, "not_observer", "只有工作专班和分管领导可以旁听列席")
+		return m, "", errs.E(errs.Forbidden, "not_observer", msg.T("supervise.not_observer"))
 	}
 	return m, role, nil
 }
@@ -183,14 +184,14 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, meetingID int64
 		return 0, err
 	}
 	if m.Finalized {
-		return 0, errs.E(errs.Conflict, "meeting_over", "该会议已结束并定稿，不能再报名旁听")
+		return 0, errs.E(errs.Conflict, "meeting_over", msg.T("supervise.meeting_over"))
 	}
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var err error
 		id, err = tx.Insert(ctx, `INSERT INTO sitins (meeting_id, user_id, capacity, signed_at) VALUES (?, ?, ?, ?)`, meetingID, p.UserID, string(role), tx.Now)
 		if isUnique(err) {
-			return errs.E(errs.Conflict, "already_signed", "您已报名旁听这次会议")
+			return errs.E(errs.Conflict, "already_signed", msg.T("supervise.already_signed"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "sign up")
@@ -210,13 +211,13 @@ func (s *Service) Withdraw(ctx context.Context, p *auth.Principal, meetingID int
 		var rec sql.NullTime
 		err := tx.QueryRow(ctx, `SELECT id, recorded_at FROM sitins WHERE meeting_id = ? AND user_id = ?`, meetingID, p.UserID).Scan(&id, &rec)
 		if db.IsNoRows(err) {
-			return errs.E(errs.NotFound, "not_signed", "您没有报名旁听这次会议")
+			return errs.E(errs.NotFound, "not_signed", msg.T("supervise.not_signed"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "sitin")
 		}
 		if rec.Valid {
-			return errs.E(errs.Conflict, "sitin_recorded", "已记录旁听评价，不能取消报名")
+			return errs.E(errs.Conflict, "sitin_recorded", msg.T("supervise.sitin_recorded"))
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM sitins WHERE id = ?`, id); err != nil {
 			return errs.Wrap(err, "withdraw")
@@ -244,10 +245,10 @@ func (s *Service) Record(ctx context.Context, p *auth.Principal, meetingID int64
 	}
 	var ok bool
 	if in.Comments, ok = text(in.Comments, 0, 2000); !ok {
-		return 0, errs.E(errs.Invalid, "invalid_comments", "评价意见不超过 2000 字").WithFields([]errs.FieldError{{Field: "comments", Reason: "评价意见不超过 2000 字"}})
+		return 0, errs.E(errs.Invalid, "invalid_comments", msg.T("supervise.invalid_comments")).WithFields([]errs.FieldError{{Field: "comments", Reason: msg.T("supervise.field.comments")}})
 	}
 	if m.PlannedAt.After(s.Now()) {
-		return 0, errs.E(errs.Unprocessable, "not_started", "会议尚未开始，开始后才能记录旁听评价")
+		return 0, errs.E(errs.Unprocessable, "not_started", msg.T("supervise.not_started"))
 	}
 	sc := in.Scores
 	var id int64
@@ -278,20 +279,20 @@ func (s *Service) RaiseProblem(ctx context.Context, p *auth.Principal, sitinID i
 	var meetingID, observer int64
 	err := s.DB.QueryRow(ctx, `SELECT meeting_id, user_id FROM sitins WHERE id = ?`, sitinID).Scan(&meetingID, &observer)
 	if db.IsNoRows(err) {
-		return 0, errs.NotFoundf("旁听记录")
+		return 0, errs.NotFoundf(msg.T("supervise.noun.sitin"))
 	}
 	if err != nil {
 		return 0, errs.Wrap(err, "sitin")
 	}
 	m, err := s.readable(ctx, p, meetingID)
 	if err != nil {
-		return 0, errs.NotFoundf("旁听记录")
+		return 0, errs.NotFoundf(msg.T("supervise.noun.sitin"))
 	}
 	if observer != p.UserID {
-		return 0, errs.E(errs.Forbidden, "not_your_sitin", "只有旁听人本人可以登记旁听发现的问题")
+		return 0, errs.E(errs.Forbidden, "not_your_sitin", msg.T("supervise.not_your_sitin"))
 	}
 	if m.PlannedAt.After(s.Now()) {
-		return 0, errs.E(errs.Unprocessable, "not_started", "会议尚未开始，开始后才能登记发现的问题")
+		return 0, errs.E(errs.Unprocessable, "not_started", msg.T("supervise.not_started2"))
 	}
 	in.MeetingID, in.OrgID, in.Source, in.Amend = 0, m.OrgID, "sitin", ""
 	rid, err := s.Rectify.Raise(ctx, p, in)

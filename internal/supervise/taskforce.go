@@ -10,6 +10,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/org"
 )
 
@@ -36,13 +37,13 @@ func (s *Service) SaveStandup(ctx context.Context, p *auth.Principal, day, body 
 		day = s.today()
 	}
 	if d, err := time.ParseInLocation(dateLayout, day, s.Zone); err != nil {
-		fe.add("day", "日期格式应为 2006-01-02")
+		fe.add("day", msg.T("supervise.standup.badDate"))
 	} else if d.Format(dateLayout) > s.today() {
-		fe.add("day", "不能为将来的日期记碰头")
+		fe.add("day", msg.T("supervise.standup.futureDate"))
 	}
 	body, ok := text(body, 1, 2000)
 	if !ok {
-		fe.add("body", "请填写碰头内容（不超过 2000 字）")
+		fe.add("body", msg.T("supervise.standup.noContent"))
 	}
 	if err := fe.err("invalid_standup"); err != nil {
 		return err
@@ -137,17 +138,17 @@ func (s *Service) checkDecision(ctx context.Context, q db.Querier, i int, in *De
 	f := func(name string) string { return fmt.Sprintf("decisions[%d].%s", i, name) }
 	var ok bool
 	if in.Text, ok = text(in.Text, 1, 500); !ok {
-		fe.add(f("text"), "请填写决定事项（不超过 500 字）")
+		fe.add(f("text"), msg.T("supervise.decision.noText"))
 	}
 	if _, err := time.ParseInLocation(dateLayout, in.Due, s.Zone); err != nil {
-		fe.add(f("due"), "完成时限格式应为 2006-01-02")
+		fe.add(f("due"), msg.T("supervise.decision.badDeadline"))
 	}
 	staff, err := hasRole(ctx, q, in.OwnerID, auth.Admin, auth.TaskForce)
 	if err != nil {
 		return err
 	}
 	if !staff {
-		fe.add(f("owner_id"), "责任人须为工作专班成员")
+		fe.add(f("owner_id"), msg.T("supervise.decision.badOwner"))
 	}
 	return nil
 }
@@ -161,18 +162,18 @@ func (s *Service) CreateWeekly(ctx context.Context, p *auth.Principal, in Weekly
 	var fe fieldErrs
 	var ok bool
 	if d, err := time.ParseInLocation(dateLayout, in.HeldOn, s.Zone); err != nil {
-		fe.add("held_on", "会议日期格式应为 2006-01-02")
+		fe.add("held_on", msg.T("supervise.weekly.badDate"))
 	} else if d.Format(dateLayout) > s.today() {
-		fe.add("held_on", "会议日期不能是将来")
+		fe.add("held_on", msg.T("supervise.weekly.futureDate"))
 	}
 	if in.Title, ok = text(in.Title, 1, 100); !ok {
-		fe.add("title", "请填写会议名称（不超过 100 字）")
+		fe.add("title", msg.T("supervise.weekly.noTitle"))
 	}
 	if in.Attendees, ok = text(in.Attendees, 0, 500); !ok {
-		fe.add("attendees", "参会人员不超过 500 字")
+		fe.add("attendees", msg.T("supervise.weekly.attendeesTooLong"))
 	}
 	if in.Minutes, ok = text(in.Minutes, 1, 5000); !ok {
-		fe.add("minutes", "请填写会议纪要（不超过 5000 字）")
+		fe.add("minutes", msg.T("supervise.weekly.noMinutes"))
 	}
 	var decisions []DecisionInput
 	for _, d := range in.Decisions {
@@ -224,7 +225,7 @@ func (s *Service) AddDecision(ctx context.Context, p *auth.Principal, weeklyID i
 		return errs.Wrap(err, "weekly")
 	}
 	if n == 0 {
-		return errs.NotFoundf("周例会")
+		return errs.NotFoundf(msg.T("supervise.noun.weekly"))
 	}
 	var fe fieldErrs
 	if err := s.checkDecision(ctx, s.DB, 0, &in, &fe); err != nil {
@@ -248,27 +249,27 @@ func (s *Service) CompleteDecision(ctx context.Context, p *auth.Principal, id in
 	}
 	note, ok := text(note, 1, 500)
 	if !ok {
-		return errs.E(errs.Invalid, "invalid_done_note", "请简述落实情况（不超过 500 字）").
-			WithFields([]errs.FieldError{{Field: "note", Reason: "请简述落实情况（不超过 500 字）"}})
+		return errs.E(errs.Invalid, "invalid_done_note", msg.T("supervise.invalid_done_note")).
+			WithFields([]errs.FieldError{{Field: "note", Reason: msg.T("supervise.field.note")}})
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var done sql.NullTime
 		err := tx.QueryRow(ctx, `SELECT done_at FROM tf_decisions WHERE id = ?`, id).Scan(&done)
 		if db.IsNoRows(err) {
-			return errs.NotFoundf("决定事项")
+			return errs.NotFoundf(msg.T("supervise.noun.decision"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "decision")
 		}
 		if done.Valid {
-			return errs.E(errs.Conflict, "decision_done", "该事项已标记为完成")
+			return errs.E(errs.Conflict, "decision_done", msg.T("supervise.decision_done"))
 		}
 		r, err := tx.Exec(ctx, `UPDATE tf_decisions SET done_at = ?, done_by = ?, done_note = ? WHERE id = ? AND done_at IS NULL`, tx.Now, p.UserID, note, id)
 		if err != nil {
 			return errs.Wrap(err, "complete decision")
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.E(errs.Conflict, "decision_done", "该事项已标记为完成")
+			return errs.E(errs.Conflict, "decision_done", msg.T("supervise.decision_done"))
 		}
 		return audit.Record(ctx, tx, p.Actor(), "decision.done", fmt.Sprintf("decision:%d", id), map[string]any{"note": note}, audit.OK)
 	})
@@ -342,7 +343,7 @@ func (s *Service) Weekly(ctx context.Context, p *auth.Principal, id int64) (Week
 	err := s.DB.QueryRow(ctx, `SELECT id, held_on, title, attendees, minutes FROM tf_weeklies WHERE id = ?`, id).
 		Scan(&w.ID, &w.HeldOn, &w.Title, &w.Attendees, &w.Minutes)
 	if db.IsNoRows(err) {
-		return w, errs.NotFoundf("周例会")
+		return w, errs.NotFoundf(msg.T("supervise.weekly"))
 	}
 	if err != nil {
 		return w, errs.Wrap(err, "weekly")
@@ -395,7 +396,7 @@ type ObservationInput struct {
 func (s *Service) monthRange(month string) (time.Time, time.Time, error) {
 	m, err := time.ParseInLocation("2006-01", month, s.Zone)
 	if err != nil {
-		return m, m, errs.E(errs.Invalid, "bad_month", "月份格式应为 2006-01").WithFields([]errs.FieldError{{Field: "month", Reason: "月份格式应为 2006-01"}})
+		return m, m, errs.E(errs.Invalid, "bad_month", msg.T("supervise.bad_month")).WithFields([]errs.FieldError{{Field: "month", Reason: msg.T("supervise.field.month")}})
 	}
 	return m.UTC(), m.AddDate(0, 1, 0).UTC(), nil
 }
@@ -411,13 +412,13 @@ func (s *Service) PlanObservation(ctx context.Context, p *auth.Principal, in Obs
 	var fe fieldErrs
 	var ok bool
 	if in.Note, ok = text(in.Note, 0, 500); !ok {
-		fe.add("note", "备注不超过 500 字")
+		fe.add("note", msg.T("supervise.observation.noteTooLong"))
 	}
 	if u, isUnit, err := org.LoadUnit(ctx, s.DB, in.OrgID); err != nil || !isUnit {
 		if err != nil && errs.KindOf(err) != errs.NotFound {
 			return 0, err
 		}
-		fe.add("org_id", "请选择要观摩的活动单元")
+		fe.add("org_id", msg.T("supervise.observation.noUnit"))
 	} else {
 		in.OrgID = u.ID
 	}
@@ -426,7 +427,7 @@ func (s *Service) PlanObservation(ctx context.Context, p *auth.Principal, in Obs
 		return 0, err
 	}
 	if !observer {
-		fe.add("observer_id", "观摩人须为工作专班成员或分管领导")
+		fe.add("observer_id", msg.T("supervise.observation.badObserver"))
 	}
 	if err := fe.err("invalid_observation"); err != nil {
 		return 0, err
@@ -438,7 +439,7 @@ func (s *Service) PlanObservation(ctx context.Context, p *auth.Principal, in Obs
 			in.Month, in.OrgID, in.ObserverID, in.Note, p.UserID, tx.Now)
 		if err != nil {
 			if isUnique(err) {
-				return errs.E(errs.Conflict, "observation_exists", "本月已安排该观摩人观摩这个单元")
+				return errs.E(errs.Conflict, "observation_exists", msg.T("supervise.observation_exists"))
 			}
 			return errs.Wrap(err, "observation")
 		}
@@ -458,7 +459,7 @@ func (s *Service) DeleteObservation(ctx context.Context, p *auth.Principal, id i
 			return errs.Wrap(err, "delete observation")
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.NotFoundf("观摩安排")
+			return errs.NotFoundf(msg.T("supervise.noun.observation"))
 		}
 		return audit.Record(ctx, tx, p.Actor(), "observation.delete", fmt.Sprintf("observation:%d", id), nil, audit.OK)
 	})

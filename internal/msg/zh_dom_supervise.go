@@ -1,0 +1,72 @@
+package msg
+
+// Text of internal/supervise: the errors, field errors and labels the package
+// builds itself. Wording is asserted by its tests.
+func init() {
+	register(map[string]string{
+		// exemplar.go
+		"supervise.label.kindMeeting": "示范会议",
+		"supervise.label.kindSpeech":  "优秀发言",
+		"supervise.label.kindCase":    "案例说法",
+		"supervise.badKind":           "请选择典型类别：示范会议、优秀发言或案例说法",
+		"supervise.badTitle":          "请填写标题（不超过 60 字）",
+		"supervise.badCitation":       "请填写推荐语（不超过 1000 字）",
+		"supervise.not_finalized":     "只有已定稿的会议及其发言可以选树为典型",
+		"supervise.exemplar_exists":   "这次会议已选树为典型",
+		"supervise.exemplar_exists2":  "这篇发言已选树为典型",
+		"supervise.no_meeting":        "请选择会议",
+		"supervise.field.meeting_id":  "请选择会议",
+		"supervise.no_speech":         "请选择一篇发言",
+		"supervise.field.speech_id":   "请选择一篇发言",
+		"supervise.not_case":          "这篇发言没有以“案例说法”形式记录，请选“优秀发言”",
+		"supervise.noun.exemplar":     "典型",
+		"supervise.atomFeed.subtitle": "“学讲评”活动选树典型",
+
+		// sitin.go
+		"supervise.criteria.study":         "学习深度（学）",
+		"supervise.criteria.study.hint":    "会前自学是否完整，会上领学是否抓住要点、联系实际",
+		"supervise.criteria.speak":         "发言贴近工作（讲）",
+		"supervise.criteria.speak.hint":    "发言是否围绕近半月的问题困惑、困难挑战，言之有物",
+		"supervise.criteria.review":        "评议坦诚、问题查摆（评）",
+		"supervise.criteria.review.hint":   "自评互评是否实事求是、敢于指出问题，查摆出的问题是否具体",
+		"supervise.criteria.followup":      "上轮整改落实",
+		"supervise.criteria.followup.hint": "上一轮查摆问题的整改是否按时推进、见到实效",
+		"supervise.badScore":               "“%s”请打 %d–%d 分",
+		"supervise.not_observer":           "只有工作专班和分管领导可以旁听列席",
+		"supervise.meeting_over":           "该会议已结束并定稿，不能再报名旁听",
+		"supervise.already_signed":         "您已报名旁听这次会议",
+		"supervise.not_signed":             "您没有报名旁听这次会议",
+		"supervise.sitin_recorded":         "已记录旁听评价，不能取消报名",
+		"supervise.invalid_comments":       "评价意见不超过 2000 字",
+		"supervise.field.comments":         "评价意见不超过 2000 字",
+		"supervise.not_started":            "会议尚未开始，开始后才能记录旁听评价",
+		"supervise.noun.sitin":             "旁听记录",
+		"supervise.not_your_sitin":         "只有旁听人本人可以登记旁听发现的问题",
+		"supervise.not_started2":           "会议尚未开始，开始后才能登记发现的问题",
+
+		// taskforce.go
+		"supervise.standup.badDate":         "日期格式应为 2006-01-02",
+		"supervise.standup.futureDate":      "不能为将来的日期记碰头",
+		"supervise.standup.noContent":       "请填写碰头内容（不超过 2000 字）",
+		"supervise.decision.noText":         "请填写决定事项（不超过 500 字）",
+		"supervise.decision.badDeadline":    "完成时限格式应为 2006-01-02",
+		"supervise.decision.badOwner":       "责任人须为工作专班成员",
+		"supervise.weekly.badDate":          "会议日期格式应为 2006-01-02",
+		"supervise.weekly.futureDate":       "会议日期不能是将来",
+		"supervise.weekly.noTitle":          "请填写会议名称（不超过 100 字）",
+		"supervise.weekly.attendeesTooLong": "参会人员不超过 500 字",
+		"supervise.weekly.noMinutes":        "请填写会议纪要（不超过 5000 字）",
+		"supervise.noun.weekly":             "周例会",
+		"supervise.invalid_done_note":       "请简述落实情况（不超过 500 字）",
+		"supervise.field.note":              "请简述落实情况（不超过 500 字）",
+		"supervise.noun.decision":           "决定事项",
+		"supervise.decision_done":           "该事项已标记为完成",
+		"supervise.bad_month":               "月份格式应为 2006-01",
+		"supervise.field.month":             "月份格式应为 2006-01",
+		"supervise.observation.noteTooLong": "备注不超过 500 字",
+		"supervise.observation.noUnit":      "请选择要观摩的活动单元",
+		"supervise.observation.badObserver": "观摩人须为工作专班成员或分管领导",
+		"supervise.observation_exists":      "本月已安排该观摩人观摩这个单元",
+		"supervise.noun.observation":        "观摩安排",
+	})
+}
