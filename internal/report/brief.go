@@ -12,11 +12,12 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/round"
 )
 
 // DefaultIssuer is the 编发单位 of a brief unless the drafter names another.
-const DefaultIssuer = "区委组织部“学讲评”工作专班"
+var DefaultIssuer = msg.T("report.brief.defaultIssuer")
 
 // Brief is one numbered issue of the work brief (工作简报).
 type Brief struct {
@@ -69,7 +70,7 @@ func isHeading(l string) bool {
 	if i <= 0 || i > 9 {
 		return false
 	}
-	return strings.Trim(l[:i], "一二三四五六七八九十") == ""
+	return strings.Trim(l[:i], msg.T("report.numerals")) == ""
 }
 
 // BriefInput is what a drafter chooses.
@@ -101,13 +102,13 @@ func (s *Service) DraftBrief(ctx context.Context, p *auth.Principal, in BriefInp
 		issuer = DefaultIssuer
 	}
 	if utf8.RuneCountInString(issuer) > 60 {
-		return 0, errs.E(errs.Invalid, "bad_issuer", "编发单位不超过 60 字")
+		return 0, errs.E(errs.Invalid, "bad_issuer", msg.T("report.bad_issuer"))
 	}
 	body, err := s.briefBody(ctx, top, from, to)
 	if err != nil {
 		return 0, err
 	}
-	title := "“学讲评”活动工作简报"
+	title := msg.T("report.brief.defaultTitle")
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		var no int
@@ -117,7 +118,7 @@ func (s *Service) DraftBrief(ctx context.Context, p *auth.Principal, in BriefInp
 		id, err = tx.Insert(ctx, `INSERT INTO briefs (issue_no, period_from, period_to, title, issuer, body, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			no, from.Key(), to.Key(), title, issuer, body, p.UserID, tx.Now, tx.Now)
 		if isUnique(err) {
-			return errs.E(errs.Conflict, "issue_taken", "期号已被占用，请重试")
+			return errs.E(errs.Conflict, "issue_taken", msg.T("report.issue_taken"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "insert brief")
@@ -145,7 +146,7 @@ func (s *Service) period(ctx context.Context, in BriefInput) (round.Round, round
 		}
 	}
 	if to.Key() < from.Key() {
-		return from, to, errs.E(errs.Invalid, "bad_period", "结束轮次不能早于开始轮次")
+		return from, to, errs.E(errs.Invalid, "bad_period", msg.T("report.bad_period"))
 	}
 	return from, to, nil
 }
@@ -164,14 +165,14 @@ func (s *Service) briefBody(ctx context.Context, top OrgRef, from, to round.Roun
 		return "", err
 	}
 	var b strings.Builder
-	b.WriteString("一、总体情况\n")
+	b.WriteString(msg.T("report.brief.h1"))
 	for _, r := range rounds {
 		d := &Dashboard{Org: top}
 		if err := s.fillRound(ctx, d, r, top); err != nil {
 			return "", err
 		}
 		f := d.Total
-		fmt.Fprintf(&b, "%s，%s应开展活动的单元 %d 个，按时开展 %d 个，请假顺延后补开 %d 个，逾期开展 %d 个，未开展 %d 个，待开展 %d 个；参加党员 %d 人次，出勤率 %.0f%%，会前自学完成率 %.0f%%，发言 %d 人次（其中案例说法 %d 个），点评 %d 条；查摆问题 %d 个，已整改 %d 个。\n",
+		fmt.Fprintf(&b, msg.T("report.brief.overall"),
 			r.Label(), top.Name, f.Units, f.OnTime, f.MadeUp, f.Late, f.NotHeld, f.Pending+f.Postponed, f.Present, f.Attendance()*100, f.SelfStudy()*100,
 			f.Speeches, f.Cases, f.Reviews, f.Problems, f.Rectified)
 	}
@@ -181,25 +182,25 @@ func (s *Service) briefBody(ctx context.Context, top OrgRef, from, to round.Roun
 		keys = append(keys, r.Key())
 	}
 	in := placeholders(len(rounds))
-	b.WriteString("二、案例说法\n")
+	b.WriteString(msg.T("report.brief.h2"))
 	if err := s.briefLines(ctx, &b, `SELECT o.name, mb.name, s.content FROM speeches s JOIN meetings m ON m.id = s.meeting_id
 		JOIN orgs o ON o.id = m.org_id JOIN members mb ON mb.id = s.member_id
 		WHERE s.is_case AND o.path LIKE ? AND m.round_key IN (`+in+`) ORDER BY s.id LIMIT 5`, keys,
-		func(a, b2, c string) string { return fmt.Sprintf("%s %s：%s", a, b2, excerpt(c, 150)) }, "本期暂无案例说法。"); err != nil {
+		func(a, b2, c string) string { return fmt.Sprintf("%s %s：%s", a, b2, excerpt(c, 150)) }, msg.T("report.brief.noCases")); err != nil {
 		return "", err
 	}
-	b.WriteString("三、旁听列席\n")
+	b.WriteString(msg.T("report.brief.h3"))
 	if err := s.briefLines(ctx, &b, `SELECT o.name, COALESCE(u.display_name, u.username), si.comments FROM sitins si JOIN meetings m ON m.id = si.meeting_id
 		JOIN orgs o ON o.id = m.org_id JOIN users u ON u.id = si.user_id
 		WHERE si.recorded_at IS NOT NULL AND si.comments <> '' AND o.path LIKE ? AND m.round_key IN (`+in+`)
 		ORDER BY (si.score_study + si.score_speak + si.score_review + si.score_followup) DESC, si.id LIMIT 5`, keys,
-		func(a, b2, c string) string { return fmt.Sprintf("%s旁听%s：%s", b2, a, excerpt(c, 150)) }, "本期暂无旁听列席记录。"); err != nil {
+		func(a, b2, c string) string { return msg.T("report.brief.sitin", b2, a, excerpt(c, 150)) }, msg.T("report.brief.noSitins")); err != nil {
 		return "", err
 	}
-	b.WriteString("四、选树典型\n")
+	b.WriteString(msg.T("report.brief.h4"))
 	if err := s.briefLines(ctx, &b, `SELECT o.name, e.title, e.citation FROM exemplars e JOIN meetings m ON m.id = e.meeting_id JOIN orgs o ON o.id = e.org_id
 		WHERE o.path LIKE ? AND m.round_key IN (`+in+`) ORDER BY e.id LIMIT 5`, keys,
-		func(a, b2, c string) string { return fmt.Sprintf("%s《%s》：%s", a, b2, excerpt(c, 150)) }, "本期暂无选树典型。"); err != nil {
+		func(a, b2, c string) string { return fmt.Sprintf("%s《%s》：%s", a, b2, excerpt(c, 150)) }, msg.T("report.brief.noExemplars")); err != nil {
 		return "", err
 	}
 	return b.String(), nil
@@ -227,9 +228,9 @@ func (s *Service) briefLines(ctx context.Context, b *strings.Builder, q string, 
 }
 
 func chineseNum(n int) string {
-	d := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
-	if n <= 10 {
-		return d[n]
+	d := []rune(msg.T("report.numerals"))
+	if n >= 0 && n < len(d) {
+		return string(d[n])
 	}
 	return fmt.Sprint(n)
 }
@@ -266,7 +267,7 @@ func scanBrief(sc scanner) (Brief, error) {
 		b.PublishedAt = &pub.Time
 	}
 	if db.IsNoRows(err) {
-		return b, errs.NotFoundf("简报")
+		return b, errs.NotFoundf(msg.T("report.noun.brief"))
 	}
 	return b, errs.Wrap(err, "brief scan")
 }
@@ -281,7 +282,7 @@ func (s *Service) Brief(ctx context.Context, p *auth.Principal, id int64) (Brief
 		return b, err
 	}
 	if !b.Published() && !s.canWriteBriefs(p) {
-		return Brief{}, errs.NotFoundf("简报")
+		return Brief{}, errs.NotFoundf(msg.T("report.noun.brief"))
 	}
 	return b, nil
 }
@@ -294,16 +295,16 @@ func (s *Service) EditBrief(ctx context.Context, p *auth.Principal, id int64, ti
 	title, issuer, body = strings.TrimSpace(title), strings.TrimSpace(issuer), strings.TrimSpace(body)
 	var fe []errs.FieldError
 	if title == "" || utf8.RuneCountInString(title) > 100 {
-		fe = append(fe, errs.FieldError{Field: "title", Reason: "请填写标题（不超过 100 字）"})
+		fe = append(fe, errs.FieldError{Field: "title", Reason: msg.T("report.field.title")})
 	}
 	if issuer == "" || utf8.RuneCountInString(issuer) > 60 {
-		fe = append(fe, errs.FieldError{Field: "issuer", Reason: "请填写编发单位（不超过 60 字）"})
+		fe = append(fe, errs.FieldError{Field: "issuer", Reason: msg.T("report.field.issuer")})
 	}
 	if body == "" || utf8.RuneCountInString(body) > 20000 {
-		fe = append(fe, errs.FieldError{Field: "body", Reason: "请填写正文（不超过 20000 字）"})
+		fe = append(fe, errs.FieldError{Field: "body", Reason: msg.T("report.field.body")})
 	}
 	if len(fe) > 0 {
-		return errs.E(errs.Invalid, "bad_brief", "简报内容有误").WithFields(fe)
+		return errs.E(errs.Invalid, "bad_brief", msg.T("report.bad_brief")).WithFields(fe)
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := briefDraftOnly(ctx, tx, id); err != nil {
@@ -320,13 +321,13 @@ func briefDraftOnly(ctx context.Context, tx *db.Tx, id int64) error {
 	var status string
 	err := tx.QueryRow(ctx, `SELECT status FROM briefs WHERE id = ?`+tx.ForUpdate(), id).Scan(&status)
 	if db.IsNoRows(err) {
-		return errs.NotFoundf("简报")
+		return errs.NotFoundf(msg.T("report.noun.brief"))
 	}
 	if err != nil {
 		return errs.Wrap(err, "brief status")
 	}
 	if status != "draft" {
-		return errs.E(errs.Conflict, "published", "简报已印发，不能再修改")
+		return errs.E(errs.Conflict, "published", msg.T("report.published"))
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/round"
 )
 
@@ -89,8 +90,8 @@ func (s *Service) DraftBulletin(ctx context.Context, p *auth.Principal, key stri
 	if err != nil {
 		return 0, err
 	}
-	title := fmt.Sprintf("关于%s“学讲评”活动开展情况的通报", r.Label())
-	intro := fmt.Sprintf("为推动“学讲评”活动走深走实，工作专班对%s各活动单元开展情况进行了研判，现将有关情况通报如下。被点名的单位请于 5 个工作日内在平台上确认并反馈整改情况。", r.Label())
+	title := msg.T("report.bulletin.defaultTitle", r.Label())
+	intro := msg.T("report.bulletin.defaultIntro", r.Label())
 	var id int64
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
 		id, err = tx.Insert(ctx, `INSERT INTO bulletins (round_key, title, intro, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -139,11 +140,11 @@ func (s *Service) draftItems(ctx context.Context, p *auth.Principal, r round.Rou
 		}
 		full := f.OnTime == 1 && f.Members > 0 && f.Present >= f.Members
 		if full || (hasScore && score >= highSitIn && f.Compliant() == 1) {
-			why := "按时开展，全员参加"
+			why := msg.T("report.bulletin.praiseFull")
 			if !full {
-				why = fmt.Sprintf("按时开展，旁听列席评分 %.0f 分", score)
+				why = msg.T("report.bulletin.praiseScore", score)
 			} else if hasScore && score >= highSitIn {
-				why += fmt.Sprintf("，旁听列席评分 %.0f 分", score)
+				why += msg.T("report.bulletin.scoreSuffix", score)
 			}
 			praise = append(praise, Item{Kind: ItemPraise, OrgID: u.Org.ID, OrgName: u.Org.Name, Text: u.Org.Name + "：" + why + "。", Figures: figureLine(f)})
 		}
@@ -164,8 +165,7 @@ func (s *Service) draftItems(ctx context.Context, p *auth.Principal, r round.Rou
 			break
 		}
 		sims = append(sims, Item{Kind: ItemSimilar, OrgID: x.A.UnitID, OrgName: x.A.Unit,
-			Text: fmt.Sprintf("%s%s（%s）与%s%s（%s）的发言内容高度相似（相似度 %s，%s），请所在单位核实是否存在照搬照抄。",
-				x.A.Unit, x.A.Member, x.A.RoundKey, x.B.Unit, x.B.Member, x.B.RoundKey, x.Pct(), x.Kind())})
+			Text: msg.T("report.bulletin.similar", x.A.Unit, x.A.Member, x.A.RoundKey, x.B.Unit, x.B.Member, x.B.RoundKey, x.Pct(), x.Kind())})
 	}
 	out := append(praise, named...)
 	return append(out, sims...), nil
@@ -176,25 +176,24 @@ func nameReasons(f Figures) []string {
 	var out []string
 	switch {
 	case f.NotHeld == 1:
-		out = append(out, "本轮未开展活动")
+		out = append(out, msg.T("report.bulletin.notHeld"))
 	case f.Late == 1:
-		out = append(out, "本轮逾期开展")
+		out = append(out, msg.T("report.bulletin.late"))
 	}
 	if f.Held() == 1 && f.Attendance() < lowAttendance {
-		out = append(out, fmt.Sprintf("出勤率 %.0f%%（%d/%d）", f.Attendance()*100, f.Present, f.HeldMembers))
+		out = append(out, msg.T("report.bulletin.attendance", f.Attendance()*100, f.Present, f.HeldMembers))
 	}
 	if n := f.Unread(); n > 0 {
-		out = append(out, fmt.Sprintf("%d 条工作通知未阅", n))
+		out = append(out, msg.T("report.bulletin.unread", n))
 	}
 	if f.Overdue > 0 {
-		out = append(out, fmt.Sprintf("%d 项整改逾期未完成", f.Overdue))
+		out = append(out, msg.T("report.bulletin.overdue", f.Overdue))
 	}
 	return out
 }
 
 func figureLine(f Figures) string {
-	return fmt.Sprintf("党员 %d 人，实到 %d 人，请假 %d 人；发言 %d 人次，点评 %d 条；查摆问题 %d 个，已整改 %d 个",
-		f.Members, f.Present, f.Leave, f.Speeches, f.Reviews, f.Problems, f.Rectified)
+	return msg.T("report.figureLine", f.Members, f.Present, f.Leave, f.Speeches, f.Reviews, f.Problems, f.Rectified)
 }
 
 func (s *Service) overdueByUnit(ctx context.Context, top OrgRef) (map[int64]int, error) {
@@ -312,7 +311,7 @@ func (s *Service) Bulletin(ctx context.Context, p *auth.Principal, id int64) (*B
 			return nil, err
 		}
 		if !ok || !b.Published() {
-			return nil, errs.NotFoundf("通报")
+			return nil, errs.NotFoundf(msg.T("report.noun.bulletin"))
 		}
 	}
 	if err := s.loadItems(ctx, p, b); err != nil {
@@ -327,7 +326,7 @@ func (s *Service) loadBulletin(ctx context.Context, q db.Querier, id int64) (*Bu
 	err := q.QueryRow(ctx, `SELECT id, round_key, title, intro, status, created_at, published_at FROM bulletins WHERE id = ?`, id).
 		Scan(&b.ID, &b.RoundKey, &b.Title, &b.Intro, &b.Status, &b.CreatedAt, &pub)
 	if db.IsNoRows(err) {
-		return nil, errs.NotFoundf("通报")
+		return nil, errs.NotFoundf(msg.T("report.noun.bulletin"))
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "load bulletin")
@@ -388,14 +387,14 @@ func (s *Service) EditBulletin(ctx context.Context, p *auth.Principal, id int64,
 	}
 	title, intro = strings.TrimSpace(title), strings.TrimSpace(intro)
 	if title == "" || utf8.RuneCountInString(title) > 100 {
-		return errs.E(errs.Invalid, "bad_title", "请填写标题（不超过 100 字）")
+		return errs.E(errs.Invalid, "bad_title", msg.T("report.bad_title"))
 	}
 	if utf8.RuneCountInString(intro) > 2000 {
-		return errs.E(errs.Invalid, "bad_intro", "导语不超过 2000 字")
+		return errs.E(errs.Invalid, "bad_intro", msg.T("report.bad_intro"))
 	}
 	for _, e := range edits {
 		if !e.Remove && (strings.TrimSpace(e.Text) == "" || utf8.RuneCountInString(e.Text) > 1000) {
-			return errs.E(errs.Invalid, "bad_item", "每条内容不能为空且不超过 1000 字；不需要的条目请勾选“删除”")
+			return errs.E(errs.Invalid, "bad_item", msg.T("report.bad_item"))
 		}
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -422,13 +421,13 @@ func draftOnly(ctx context.Context, tx *db.Tx, id int64) error {
 	var status string
 	err := tx.QueryRow(ctx, `SELECT status FROM bulletins WHERE id = ?`+tx.ForUpdate(), id).Scan(&status)
 	if db.IsNoRows(err) {
-		return errs.NotFoundf("通报")
+		return errs.NotFoundf(msg.T("report.noun.bulletin"))
 	}
 	if err != nil {
 		return errs.Wrap(err, "bulletin status")
 	}
 	if status != "draft" {
-		return errs.E(errs.Conflict, "published", "通报已印发，不能再修改")
+		return errs.E(errs.Conflict, "published", msg.T("report.published2"))
 	}
 	return nil
 }
@@ -459,7 +458,7 @@ func (s *Service) AckBulletin(ctx context.Context, p *auth.Principal, id, orgID 
 		err := tx.QueryRow(ctx, `SELECT b.status, o.path FROM bulletin_items i JOIN bulletins b ON b.id = i.bulletin_id JOIN orgs o ON o.id = i.org_id
 			WHERE i.bulletin_id = ? AND i.org_id = ? AND i.kind = 'name'`, id, orgID).Scan(&status, &path)
 		if db.IsNoRows(err) || (err == nil && (status != "published" || !p.Covers(path, auth.Readers...))) {
-			return errs.NotFoundf("通报中的点名单位")
+			return errs.NotFoundf(msg.T("report.bulletin.namedUnit"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "ack load")
@@ -468,12 +467,12 @@ func (s *Service) AckBulletin(ctx context.Context, p *auth.Principal, id, orgID 
 			return errs.Forbid()
 		}
 		if answer == "" || utf8.RuneCountInString(answer) > 2000 {
-			return errs.E(errs.Invalid, "bad_answer", "请填写整改措施和完成时限（不超过 2000 字）")
+			return errs.E(errs.Invalid, "bad_answer", msg.T("report.bad_answer"))
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO bulletin_acks (bulletin_id, org_id, user_id, answer, acked_at) VALUES (?, ?, ?, ?, ?)`, id, orgID, p.UserID, answer, tx.Now)
 		if err != nil {
 			if isUnique(err) {
-				return errs.E(errs.Conflict, "acked", "本单位已确认过该通报")
+				return errs.E(errs.Conflict, "acked", msg.T("report.acked"))
 			}
 			return errs.Wrap(err, "ack")
 		}

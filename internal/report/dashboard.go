@@ -11,6 +11,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/round"
 )
 
@@ -272,7 +273,7 @@ func (s *Service) today(r round.Round) string {
 
 func levelCol(n int) (string, error) {
 	if n < 1 || n > maxLevel {
-		return "", errs.E(errs.Unprocessable, "too_deep", "该组织层级过深，暂不支持统计")
+		return "", errs.E(errs.Unprocessable, "too_deep", msg.T("report.too_deep"))
 	}
 	return fmt.Sprintf("lvl%d", n), nil
 }

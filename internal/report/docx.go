@@ -4,8 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
-	"fmt"
 	"strings"
+
+	"xuejiangping/internal/msg"
 )
 
 // Docx writes the brief as a minimal Office Open XML document that Word
@@ -56,9 +57,16 @@ const docRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
 </Relationships>`
 
+// The fonts of a Chinese official document, by the names Word looks up.
+const (
+	fontTitle   = "方正小标宋简体"
+	fontHeading = "黑体"
+	fontBody    = "仿宋"
+)
+
 const styles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
-<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="仿宋"/><w:sz w:val="32"/><w:lang w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>
+<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:eastAsia="` + fontBody + `"/><w:sz w:val="32"/><w:lang w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault>
 <w:pPrDefault><w:pPr><w:spacing w:line="560" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
 </w:styles>`
@@ -69,18 +77,18 @@ func documentXML(b Brief) string {
 	var w strings.Builder
 	w.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
-	para(&w, "工作简报", `<w:spacing w:before="600" w:after="200" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>`, `<w:rFonts w:eastAsia="方正小标宋简体"/><w:b/><w:color w:val="D00000"/><w:sz w:val="96"/>`)
-	para(&w, fmt.Sprintf("第 %d 期", b.IssueNo), `<w:jc w:val="center"/>`, ``)
+	para(&w, msg.T("report.docx.masthead"), `<w:spacing w:before="600" w:after="200" w:line="240" w:lineRule="auto"/><w:jc w:val="center"/>`, `<w:rFonts w:eastAsia="`+fontTitle+`"/><w:b/><w:color w:val="D00000"/><w:sz w:val="96"/>`)
+	para(&w, msg.T("report.docx.issueNo", b.IssueNo), `<w:jc w:val="center"/>`, ``)
 	// Issuer on the left, date on the right, over the red rule.
 	w.WriteString(`<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="18" w:space="4" w:color="D00000"/></w:pBdr><w:tabs><w:tab w:val="right" w:pos="8840"/></w:tabs></w:pPr>`)
 	run(&w, b.Issuer, "")
 	w.WriteString(`<w:r><w:tab/></w:r>`)
-	run(&w, b.Date().In(mustZone()).Format("2006年1月2日"), "")
+	run(&w, b.Date().In(mustZone()).Format(msg.T("report.docx.dateLayout")), "")
 	w.WriteString(`</w:p>`)
-	para(&w, b.Title, `<w:spacing w:before="400" w:after="200"/><w:jc w:val="center"/>`, `<w:rFonts w:eastAsia="方正小标宋简体"/><w:sz w:val="44"/>`)
+	para(&w, b.Title, `<w:spacing w:before="400" w:after="200"/><w:jc w:val="center"/>`, `<w:rFonts w:eastAsia="`+fontTitle+`"/><w:sz w:val="44"/>`)
 	for _, p := range b.Paragraphs() {
 		if p.Heading {
-			para(&w, p.Text, `<w:ind w:firstLine="640"/>`, `<w:rFonts w:eastAsia="黑体"/>`)
+			para(&w, p.Text, `<w:ind w:firstLine="640"/>`, `<w:rFonts w:eastAsia="`+fontHeading+`"/>`)
 		} else {
 			para(&w, p.Text, `<w:ind w:firstLine="640"/>`, ``)
 		}

@@ -4,12 +4,14 @@ import (
 	"fmt"
 
 	"github.com/xuri/excelize/v2"
+
+	"xuejiangping/internal/msg"
 )
 
 // figureHeader is the column list every figures table shares.
-var figureHeader = []string{"单元数", "按时开展", "顺延补开", "逾期开展", "请假顺延", "待开展", "未开展", "按时开展率",
-	"党员", "实到", "请假", "出勤率", "自学完成率", "发言", "人均发言", "案例说法", "点评", "查摆问题", "已整改", "逾期整改",
-	"通知未读", "旁听列席次数", "旁听平均分", "参加测试人数"}
+var figureHeader = []string{msg.T("report.figure.units"), msg.T("report.figure.onTime"), msg.T("report.figure.madeUp"), msg.T("report.figure.late"), msg.T("report.figure.postponed"), msg.T("report.figure.pending"), msg.T("report.figure.notHeld"), msg.T("report.figure.onTimeRate"),
+	msg.T("report.figure.members"), msg.T("report.figure.present"), msg.T("report.figure.leave"), msg.T("report.figure.attendance"), msg.T("report.figure.selfStudy"), msg.T("report.figure.speeches"), msg.T("report.figure.speechesPerMember"), msg.T("report.figure.cases"), msg.T("report.figure.reviews"), msg.T("report.figure.problems"), msg.T("report.figure.rectified"), msg.T("report.figure.overdue"),
+	msg.T("report.figure.unread"), msg.T("report.figure.sitIns"), msg.T("report.figure.sitInAvg"), msg.T("report.figure.examTaken")}
 
 func figureCells(f Figures) []any {
 	sit := "—"
@@ -33,9 +35,9 @@ func (d *Dashboard) Xlsx() ([]byte, error) {
 		first string
 		rows  [][]any
 	}{
-		{"下级汇总", "组织", d.rowCells(d.Rows, false)},
-		{"比学赶帮超", "组织", d.rowCells(d.Ranking, true)},
-		{"各轮趋势", "轮次", d.trendCells()},
+		{msg.T("report.sheet.children"), msg.T("noun.org"), d.rowCells(d.Rows, false)},
+		{msg.T("report.sheet.ranking"), msg.T("noun.org"), d.rowCells(d.Ranking, true)},
+		{msg.T("report.sheet.trend"), msg.T("report.col.round"), d.trendCells()},
 	}
 	for i, s := range sheets {
 		if i == 0 {
@@ -46,8 +48,8 @@ func (d *Dashboard) Xlsx() ([]byte, error) {
 			return nil, err
 		}
 		head := append([]any{s.first}, toAny(figureHeader)...)
-		if s.name == "比学赶帮超" {
-			head = append([]any{"名次", "组织", "综合得分"}, toAny(figureHeader)...)
+		if s.name == msg.T("report.sheet.ranking") {
+			head = append([]any{msg.T("report.col.rank"), msg.T("noun.org"), msg.T("report.col.score")}, toAny(figureHeader)...)
 		}
 		if err := x.SetSheetRow(s.name, "A1", &head); err != nil {
 			return nil, err

@@ -23,6 +23,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/round"
 )
 
@@ -67,13 +68,13 @@ type OrgRef struct {
 func (o OrgRef) KindLabel() string {
 	switch o.Kind {
 	case "district":
-		return "区级"
+		return msg.T("report.kindLabel.district")
 	case "committee":
-		return "党委（党组）"
+		return msg.T("report.kindLabel.committee")
 	case "branch":
-		return "党支部"
+		return msg.T("report.kindLabel.branch")
 	case "group":
-		return "党小组"
+		return msg.T("report.kindLabel.group")
 	}
 	return o.Kind
 }
@@ -82,7 +83,7 @@ func loadOrg(ctx context.Context, q db.Querier, id int64) (OrgRef, error) {
 	var o OrgRef
 	err := q.QueryRow(ctx, `SELECT id, name, kind, path FROM orgs WHERE id = ?`, id).Scan(&o.ID, &o.Name, &o.Kind, &o.Path)
 	if db.IsNoRows(err) {
-		return o, errs.NotFoundf("组织")
+		return o, errs.NotFoundf(msg.T("noun.org"))
 	}
 	return o, errs.Wrap(err, "load org")
 }
@@ -125,7 +126,7 @@ func (s *Service) scopeOrg(ctx context.Context, p *auth.Principal, orgID int64, 
 		return o, err
 	}
 	if !p.Covers(o.Path, roles...) {
-		return o, errs.NotFoundf("组织")
+		return o, errs.NotFoundf(msg.T("noun.org"))
 	}
 	return o, nil
 }

@@ -14,6 +14,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/settings"
 	"xuejiangping/internal/similar"
 )
@@ -205,7 +206,7 @@ func (s *Service) SetThreshold(ctx context.Context, p *auth.Principal, raw strin
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
 	if err != nil || f < 0.5 || f > 1 {
-		return errs.E(errs.Invalid, "bad_threshold", "相似度阈值应为 0.5 到 1 之间的小数，如 0.7")
+		return errs.E(errs.Invalid, "bad_threshold", msg.T("report.bad_threshold"))
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		if err := settings.Set(ctx, tx, SettingThreshold, strconv.FormatFloat(f, 'f', 2, 64)); err != nil {
@@ -240,11 +241,11 @@ type SpeechPair struct {
 func (p SpeechPair) Kind() string {
 	switch {
 	case p.SameMember:
-		return "本人跨轮次重复"
+		return msg.T("report.kind.sameMember")
 	case p.CrossRound:
-		return "不同党员、不同轮次"
+		return msg.T("report.kind.crossRound")
 	}
-	return "不同党员、同一轮次"
+	return msg.T("report.kind.sameRound")
 }
 
 // maxPairs bounds what one page or bulletin shows.

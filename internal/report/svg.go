@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html"
 	"strings"
+
+	"xuejiangping/internal/msg"
 )
 
 // Charts are drawn on the server as SVG with presentation attributes only
@@ -107,20 +109,20 @@ func (d *Dashboard) Charts() []string {
 			comp = append(comp, Bar{r.Org.Name, r.F.ComplianceRate(), fmt.Sprintf("%.0f%%（%d/%d）", r.F.ComplianceRate()*100, r.F.Compliant(), r.F.Units)})
 			att = append(att, Bar{r.Org.Name, r.F.Attendance(), fmt.Sprintf("%.0f%%", r.F.Attendance()*100)})
 		}
-		out = append(out, BarChart(d.RoundLabel+" 按时开展率（含经批准顺延补开）", comp), BarChart(d.RoundLabel+" 出勤率", att))
+		out = append(out, BarChart(d.RoundLabel+msg.T("report.chart.onTimeTitle"), comp), BarChart(d.RoundLabel+msg.T("report.chart.attendanceTitle"), att))
 	}
 	if len(d.Trend) > 0 {
 		var labels []string
-		comp := Series{Name: "按时开展率", Colour: "#b71c1c"}
-		att := Series{Name: "出勤率", Colour: "#1a237e", Dash: "6 3"}
-		self := Series{Name: "会前自学完成率", Colour: "#1b5e20", Dash: "2 3"}
+		comp := Series{Name: msg.T("report.chart.onTime"), Colour: "#b71c1c"}
+		att := Series{Name: msg.T("report.chart.attendance"), Colour: "#1a237e", Dash: "6 3"}
+		self := Series{Name: msg.T("report.chart.selfStudy"), Colour: "#1b5e20", Dash: "2 3"}
 		for _, t := range d.Trend {
 			labels = append(labels, t.RoundKey)
 			comp.Values = append(comp.Values, t.F.ComplianceRate())
 			att.Values = append(att.Values, t.F.Attendance())
 			self.Values = append(self.Values, t.F.SelfStudy())
 		}
-		out = append(out, LineChart(d.Org.Name+" 各轮趋势", labels, []Series{comp, att, self}))
+		out = append(out, LineChart(d.Org.Name+msg.T("report.chart.trendTitle"), labels, []Series{comp, att, self}))
 	}
 	return out
 }
