@@ -22,6 +22,7 @@ var domainPackages = []string{
 	"meeting",
 	"org",
 	"points",
+	"quiz",
 	"rectify",
 	"report",
 	"round",
@@ -54,6 +55,21 @@ var domainHanAllowed = []struct{ file, text, why string }{
 	{"org/roster.go", "男", "the template's example gender, a stored value the import checks"},
 	{"org/roster.go", "正常", "the template's example status, a stored value the import checks"},
 	{"org/roster.go", "2006年1月2日", "a date layout the import accepts, input format not text"},
+	{"quiz/question.go", "题型", "a question-bank column header (quiz.Col*), also the import key the column is found by"},
+	{"quiz/question.go", "题干", "a question-bank column header (quiz.Col*), also the import key the column is found by"},
+	{"quiz/question.go", "答案", "a question-bank column header (quiz.Col*), also the import key the column is found by"},
+	{"quiz/question.go", "解析", "a question-bank column header (quiz.Col*), also the import key the column is found by"},
+	{"quiz/question.go", "标签", "a question-bank column header (quiz.Col*), also the import key the column is found by"},
+	{"quiz/question.go", "难度", "a question-bank column header (quiz.Col*), also the import key the column is found by"},
+	{"quiz/question.go", "来源资料ID", "a question-bank column header (quiz.Col*), also the import key the column is found by"},
+	{"quiz/question.go", "选项", "the stem of the option headers 选项A…选项H (ColOption), import keys"},
+	{"quiz/question.go", "题", "the suffix ParseType drops so that 单选 is read as 单选题: an input rule, not text"},
+	{"quiz/rowcheck.go", "对", "a word the import reads as a true/false answer (truthWords): input, not text"},
+	{"quiz/rowcheck.go", "正确", "a word the import reads as a true/false answer (truthWords): input, not text"},
+	{"quiz/rowcheck.go", "是", "a word the import reads as a true/false answer (truthWords): input, not text"},
+	{"quiz/rowcheck.go", "错", "a word the import reads as a true/false answer (truthWords): input, not text"},
+	{"quiz/rowcheck.go", "错误", "a word the import reads as a true/false answer (truthWords): input, not text"},
+	{"quiz/rowcheck.go", "否", "a word the import reads as a true/false answer (truthWords): input, not text"},
 	{"report/docx.go", "方正小标宋简体", "a font name Word looks up, not text"},
 	{"report/docx.go", "黑体", "a font name Word looks up, not text"},
 	{"report/docx.go", "仿宋", "a font name Word looks up, not text"},
@@ -62,6 +78,7 @@ var domainHanAllowed = []struct{ file, text, why string }{
 
 // domainHanFiles are whole files left out, each for a reason.
 var domainHanFiles = []struct{ file, why string }{
+	{"quiz/mustknow.go", "the seed's 应知应会30问 question set with the newspaper's exact quotes, loaded into the bank as data (MustKnowSet is its stored name)"},
 	{"report/scale.go", "the synthetic data set for the scale budgets (names, seed text) and its operator progress lines: data, like internal/demo"},
 }
 

@@ -10,6 +10,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // A question that someone has met — drawn into an exam paper or a
@@ -34,7 +35,7 @@ func questionByID(ctx context.Context, q db.Querier, id int64) (Question, error)
 	}
 	x, ok := byID[id]
 	if !ok {
-		return Question{}, errs.NotFoundf("题目")
+		return Question{}, errs.NotFoundf(msg.T("quiz.noun.question"))
 	}
 	return x, nil
 }
@@ -76,7 +77,7 @@ func (s *Service) EditQuestion(ctx context.Context, p *auth.Principal, id int64,
 	}
 	res := EditResult{ID: id}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		old, err := s.liveQuestion(ctx, tx, id, "已停用的题目不能修改")
+		old, err := s.liveQuestion(ctx, tx, id, msg.T("quiz.editQuestion"))
 		if err != nil {
 			return err
 		}
@@ -118,7 +119,7 @@ func (s *Service) RemoveQuestion(ctx context.Context, p *auth.Principal, id int6
 	}
 	res := EditResult{ID: id}
 	err := s.DB.InTx(ctx, func(tx *db.Tx) error {
-		old, err := s.liveQuestion(ctx, tx, id, "该题已经停用")
+		old, err := s.liveQuestion(ctx, tx, id, msg.T("quiz.removeQuestion"))
 		if err != nil {
 			return err
 		}
@@ -151,7 +152,7 @@ func (s *Service) RemoveQuestion(ctx context.Context, p *auth.Principal, id int6
 func (s *Service) liveQuestion(ctx context.Context, tx *db.Tx, id int64, retiredMsg string) (Question, error) {
 	var locked int64
 	if err := tx.QueryRow(ctx, `SELECT id FROM questions WHERE id = ?`+tx.ForUpdate(), id).Scan(&locked); db.IsNoRows(err) {
-		return Question{}, errs.NotFoundf("题目")
+		return Question{}, errs.NotFoundf(msg.T("quiz.noun.question"))
 	} else if err != nil {
 		return Question{}, errs.Wrap(err, "question")
 	}
@@ -181,7 +182,7 @@ func updateQuestion(ctx context.Context, tx *db.Tx, q Question) error {
 		string(q.Type), strings.TrimSpace(q.Stem), mustJSON(opts), mustJSON(storedAnswer(q.Answer)), q.Explanation,
 		mustJSON(tags), q.Difficulty, q.MaterialID, DuplicateKey(q), q.ID)
 	if errors.Is(err, db.ErrUnique) {
-		return errs.E(errs.Conflict, "duplicate_question", "题库中已有相同的题目")
+		return errs.E(errs.Conflict, "duplicate_question", msg.T("quiz.duplicate_question"))
 	}
 	return errs.Wrap(err, "update question")
 }

@@ -2,12 +2,13 @@ package quiz
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
+
+	"xuejiangping/internal/msg"
 )
 
 // Spec says what paper to draw from a bank.
@@ -57,19 +58,19 @@ func (s Spec) check() error {
 	total := 0
 	for t, n := range s.Counts {
 		if !t.Valid() {
-			return errorf(CodeInvalid, "未知题型“%s”", t)
+			return newError(CodeInvalid, msg.T("quiz.draw.unknownType", t))
 		}
 		if n < 0 {
-			return errorf(CodeInvalid, "“%s”的题数不能为负数", t.Label())
+			return newError(CodeInvalid, msg.T("quiz.draw.negativeCount", t.Label()))
 		}
 		total += n
 	}
 	if total == 0 {
-		return errorf(CodeInvalid, "组卷至少需要1道题")
+		return newError(CodeInvalid, msg.T("quiz.draw.noQuestions"))
 	}
 	lo, hi := s.difficultyRange()
 	if lo < MinDifficulty || hi > MaxDifficulty || lo > hi {
-		return errorf(CodeInvalid, "难度范围须在%d到%d之间，且下限不大于上限", MinDifficulty, MaxDifficulty)
+		return newError(CodeInvalid, msg.T("quiz.draw.badDifficulty", MinDifficulty, MaxDifficulty))
 	}
 	return nil
 }
@@ -118,12 +119,12 @@ func (s Spec) checkCounts(pools map[Type][]Question) error {
 		if need <= have {
 			continue
 		}
-		msg := fmt.Sprintf("题库中“%s”不足：需要%d道，仅有%d道", t.Label(), need, have)
+		text := msg.T("quiz.draw.short", t.Label(), need, have)
 		if s.MinDifficulty != 0 || s.MaxDifficulty != 0 {
 			lo, hi := s.difficultyRange()
-			msg += fmt.Sprintf("（难度%d至%d）", lo, hi)
+			text += msg.T("quiz.draw.shortDifficulty", lo, hi)
 		}
-		return &Error{Code: CodeInsufficient, Message: msg}
+		return &Error{Code: CodeInsufficient, Message: text}
 	}
 	return nil
 }
@@ -161,7 +162,7 @@ func (d *drawing) coverTags(pools map[Type][]Question, tags []string) ([]string,
 	for len(uncovered) > 0 {
 		q, ok := d.best(pools, uncovered)
 		if !ok {
-			return nil, errorf(CodeInsufficient, "按所设题型和题数无法覆盖标签“%s”", firstUncovered(tags, uncovered))
+			return nil, newError(CodeInsufficient, msg.T("quiz.draw.uncoveredTag", firstUncovered(tags, uncovered)))
 		}
 		d.take(q)
 		for _, t := range q.Tags {
@@ -304,7 +305,7 @@ const (
 // smaller than n gives all it has: practice has no quota to fail.
 func DailyPractice(bank []Question, history []Event, n int, seed uint64) ([]Question, error) {
 	if n <= 0 {
-		return nil, errorf(CodeInvalid, "练习题数须为正整数")
+		return nil, newError(CodeInvalid, msg.T("quiz.draw.badCount"))
 	}
 	weak := weakTags(TagStats(bank, history))
 	var weakPool, otherPool []Question

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"xuejiangping/internal/msg"
 )
 
 // Exam timing (岗位练兵). The server keeps the clock: every rule takes now
@@ -39,11 +41,11 @@ type Exam struct {
 func (e Exam) Validate() error {
 	switch {
 	case !e.Closes.After(e.Opens):
-		return errorf(CodeInvalid, "考试结束时间须晚于开始时间")
+		return newError(CodeInvalid, msg.T("quiz.exam.badWindow"))
 	case e.Duration <= 0:
-		return errorf(CodeInvalid, "考试时长须大于0")
+		return newError(CodeInvalid, msg.T("quiz.exam.badDuration"))
 	case e.Grace < 0 || e.Grace > MaxGrace:
-		return errorf(CodeInvalid, "提交宽限时间须在0到%d秒之间", int(MaxGrace/time.Second))
+		return newError(CodeInvalid, msg.T("quiz.exam.badGrace", int(MaxGrace/time.Second)))
 	}
 	return nil
 }
@@ -81,11 +83,11 @@ func (e Exam) Start(existing *Attempt, memberID int64, paper []int64, now time.T
 	}
 	switch {
 	case now.Before(e.Opens):
-		return Attempt{}, errorf(CodeNotOpen, "考试尚未开始，开始时间为%s", e.Opens.Format(timeLayout))
+		return Attempt{}, newError(CodeNotOpen, msg.T("quiz.exam.notOpen", e.Opens.Format(timeLayout)))
 	case !now.Before(e.Closes):
-		return Attempt{}, errorf(CodeClosed, "考试已于%s结束", e.Closes.Format(timeLayout))
+		return Attempt{}, newError(CodeClosed, msg.T("quiz.exam.closed", e.Closes.Format(timeLayout)))
 	case len(paper) == 0:
-		return Attempt{}, errorf(CodeInvalid, "试卷没有题目")
+		return Attempt{}, newError(CodeInvalid, msg.T("quiz.exam.emptyPaper"))
 	}
 	deadline := now.Add(e.Duration)
 	if deadline.After(e.Closes) {
@@ -100,11 +102,11 @@ func (e Exam) Start(existing *Attempt, memberID int64, paper []int64, now time.T
 func (e Exam) resume(a Attempt, memberID int64, now time.Time) (Attempt, error) {
 	switch {
 	case a.ExamID != e.ID || a.MemberID != memberID:
-		return Attempt{}, errorf(CodeInvalid, "作答记录与考试或人员不符")
+		return Attempt{}, newError(CodeInvalid, msg.T("quiz.exam.wrongAttempt"))
 	case a.Submitted():
-		return Attempt{}, errorf(CodeConflict, "你已于%s提交本场考试，每人只能作答一次", a.SubmittedAt.Format(timeLayout))
+		return Attempt{}, newError(CodeConflict, msg.T("quiz.exam.alreadySubmitted", a.SubmittedAt.Format(timeLayout)))
 	case now.After(a.Deadline):
-		return Attempt{}, errorf(CodeClosed, "你的作答时间已于%s结束", a.Deadline.Format(timeLayout))
+		return Attempt{}, newError(CodeClosed, msg.T("quiz.exam.timeUp", a.Deadline.Format(timeLayout)))
 	}
 	return a, nil
 }
@@ -145,13 +147,13 @@ func (e Exam) Finalize(a Attempt, now time.Time) (Attempt, bool) {
 func (e Exam) checkOpen(a Attempt, answers map[int64]Response, now time.Time) error {
 	switch {
 	case a.Submitted():
-		return errorf(CodeConflict, "你已提交本场考试，不能再次提交")
+		return newError(CodeConflict, msg.T("quiz.exam.noResubmit"))
 	case now.After(a.Deadline.Add(e.Grace)):
-		return errorf(CodeClosed, "提交已超时：作答截止时间为%s，本次提交未被接受", a.Deadline.Format(timeLayout))
+		return newError(CodeClosed, msg.T("quiz.exam.late", a.Deadline.Format(timeLayout)))
 	}
 	for _, id := range slices.Sorted(maps.Keys(answers)) {
 		if !slices.Contains(a.Paper, id) {
-			return errorf(CodeInvalid, "题目（编号%d）不在你的试卷中，提交未被接受", id)
+			return newError(CodeInvalid, msg.T("quiz.exam.notInPaper", id))
 		}
 	}
 	return nil
@@ -183,7 +185,7 @@ func (g Rules) GradeAttempt(a Attempt, questions map[int64]Question) (Graded, er
 	for _, id := range a.Paper {
 		q, ok := questions[id]
 		if !ok {
-			return Graded{}, errorf(CodeInvalid, "题目（编号%d）已不在题库中", id)
+			return Graded{}, newError(CodeInvalid, msg.T("quiz.exam.questionGone", id))
 		}
 		r := g.GradeShown(q, a.Answers[id], a.Mappings[id])
 		out.Results[id] = r

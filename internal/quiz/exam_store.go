@@ -14,6 +14,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // ExamInput is what the admin or a secretary fills in to schedule an exam.
@@ -58,29 +59,29 @@ func (e ExamRec) timing() Exam {
 func (e ExamRec) Status(now time.Time) string {
 	switch {
 	case now.Before(e.Opens):
-		return "未开始"
+		return msg.T("quiz.status.notStarted")
 	case now.Before(e.Closes):
-		return "进行中"
+		return msg.T("quiz.status.running")
 	}
-	return "已结束"
+	return msg.T("quiz.status.ended")
 }
 
 func (in ExamInput) check() error {
 	var fes []errs.FieldError
 	add := func(f, r string) { fes = append(fes, errs.FieldError{Field: f, Reason: r}) }
 	if t := strings.TrimSpace(in.Title); t == "" || utf8.RuneCountInString(t) > 100 {
-		add("title", "考试名称不能为空，且不超过100字")
+		add("title", msg.T("quiz.exam.badTitle"))
 	}
 	if in.Opens.IsZero() || in.Closes.IsZero() {
-		add("opens_at", "请填写开始和结束时间")
+		add("opens_at", msg.T("quiz.exam.noTimes"))
 	} else if !in.Closes.After(in.Opens) {
-		add("closes_at", "结束时间须晚于开始时间")
+		add("closes_at", msg.T("quiz.exam.badOrder"))
 	}
 	if in.DurationMin < 1 || in.DurationMin > 600 {
-		add("duration_minutes", "每人作答时长须在1到600分钟之间")
+		add("duration_minutes", msg.T("quiz.exam.badMinutes"))
 	}
 	if in.PassPct < 0 || in.PassPct > 100 {
-		add("pass_percent", "及格线须在0到100之间")
+		add("pass_percent", msg.T("quiz.exam.badPass"))
 	}
 	if len(fes) == 0 {
 		return nil
@@ -101,7 +102,7 @@ func (s *Service) CreateExam(ctx context.Context, p *auth.Principal, in ExamInpu
 	var path string
 	err := s.DB.QueryRow(ctx, `SELECT path FROM orgs WHERE id = ?`, in.OrgID).Scan(&path)
 	if db.IsNoRows(err) || (err == nil && !p.Covers(path, auth.Managers...)) {
-		return 0, errs.E(errs.NotFound, "not_found", "所选范围不存在或不在你的管理范围内")
+		return 0, errs.E(errs.NotFound, "not_found", msg.T("quiz.not_found"))
 	}
 	if err != nil {
 		return 0, errs.Wrap(err, "exam org")
@@ -192,7 +193,7 @@ func scanExam(r scanner) (ExamRec, error) {
 func loadExam(ctx context.Context, q db.Querier, id int64) (ExamRec, error) {
 	e, err := scanExam(q.QueryRow(ctx, `SELECT `+examCols+` FROM exams e JOIN orgs o ON o.id = e.org_id WHERE e.id = ?`, id))
 	if db.IsNoRows(err) {
-		return e, errs.NotFoundf("考试")
+		return e, errs.NotFoundf(msg.T("quiz.noun.exam"))
 	}
 	return e, errs.Wrap(err, "exam")
 }
@@ -238,7 +239,7 @@ func (s *Service) visibleExam(ctx context.Context, p *auth.Principal, id int64) 
 		return e, err
 	}
 	if !takes(p, e) && !reads(p, e) {
-		return e, errs.NotFoundf("考试")
+		return e, errs.NotFoundf(msg.T("quiz.noun.exam"))
 	}
 	return e, nil
 }
@@ -388,7 +389,7 @@ func (s *Service) StartExam(ctx context.Context, p *auth.Principal, examID int64
 		return AttemptView{}, err
 	}
 	if !takes(p, e) {
-		return AttemptView{}, errs.E(errs.Forbidden, "not_in_scope", "本场考试不在你所在组织的范围内")
+		return AttemptView{}, errs.E(errs.Forbidden, "not_in_scope", msg.T("quiz.not_in_scope"))
 	}
 	var a stored
 	err = s.DB.InTx(ctx, func(tx *db.Tx) error {
@@ -566,7 +567,7 @@ func (s *Service) prepare(ctx context.Context, p *auth.Principal, examID int64, 
 		return prepared{}, err
 	}
 	if !ok {
-		return prepared{}, errs.E(errs.Conflict, "not_started", "你还没有开始本场考试")
+		return prepared{}, errs.E(errs.Conflict, "not_started", msg.T("quiz.not_started"))
 	}
 	now := s.now()
 	t := e.timing()
@@ -603,7 +604,7 @@ func (s *Service) SaveExam(ctx context.Context, p *auth.Principal, examID int64,
 			return errs.Wrap(err, "save attempt")
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.E(errs.Conflict, "submitted", "你已提交本场考试，不能再修改答案")
+			return errs.E(errs.Conflict, "submitted", msg.T("quiz.submitted"))
 		}
 		return nil // saving is not a decision; the submission is audited
 	})
@@ -630,7 +631,7 @@ func (s *Service) SubmitExam(ctx context.Context, p *auth.Principal, examID int6
 			return errs.Wrap(err, "submit attempt")
 		}
 		if n, _ := r.RowsAffected(); n == 0 {
-			return errs.E(errs.Conflict, "conflict", "你已提交本场考试，不能再次提交")
+			return errs.E(errs.Conflict, "conflict", msg.T("quiz.conflict"))
 		}
 		return audit.Record(ctx, tx, p.Actor(), "exam.submit", "exam:"+strconv.FormatInt(examID, 10),
 			map[string]any{"attempt": a.ID, "score": a.Score}, audit.OK)

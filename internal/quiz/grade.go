@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"xuejiangping/internal/msg"
 )
 
 // Response is what a member submits for one question. Only the field of the
@@ -290,7 +292,7 @@ func ParseMapping(s string) (Mapping, error) {
 	for _, r := range s {
 		c := letterIndex(string(r))
 		if c < 0 || c >= len(s) || seen[c] {
-			return nil, errorf(CodeInvalid, "选项乱序记录“%s”无效", s)
+			return nil, newError(CodeInvalid, msg.T("quiz.parseMapping", s))
 		}
 		seen[c] = true
 		m = append(m, c)
@@ -305,16 +307,16 @@ func CheckResponse(pq PublicQuestion, r Response) error {
 	switch pq.Type {
 	case Single, Multiple:
 		if pq.Type == Single && len(r.Letters) > 1 {
-			return errorf(CodeInvalid, "单选题只能选一个答案")
+			return newError(CodeInvalid, msg.T("quiz.checkResponse"))
 		}
 		for _, l := range r.Letters {
 			if i := letterIndex(strings.ToUpper(fold(l))); i < 0 || i >= len(pq.Options) {
-				return errorf(CodeInvalid, "选项“%s”不存在", l)
+				return newError(CodeInvalid, msg.T("quiz.checkResponse2", l))
 			}
 		}
 	case Blank:
 		if len(r.Blanks) > pq.BlankCount {
-			return errorf(CodeInvalid, "本题只有%d个空，提交了%d个", pq.BlankCount, len(r.Blanks))
+			return newError(CodeInvalid, msg.T("quiz.checkResponse3", pq.BlankCount, len(r.Blanks)))
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Practice kinds.
@@ -40,13 +41,13 @@ var mockCounts = map[Type]int{Single: 10, Multiple: 5, TrueFalse: 5, Blank: 5}
 func KindLabel(kind string) string {
 	switch kind {
 	case KindDaily:
-		return "每日练习"
+		return msg.T("quiz.kindLabel.kindDaily")
 	case KindSet:
-		return "题集练习"
+		return msg.T("quiz.kindLabel.kindSet")
 	case KindWrongBook:
-		return "错题重练"
+		return msg.T("quiz.kindLabel.kindWrongBook")
 	case KindMock:
-		return "模拟考试"
+		return msg.T("quiz.kindLabel.kindMock")
 	}
 	return kind
 }
@@ -85,7 +86,7 @@ type SessionView struct {
 
 func requireMember(p *auth.Principal) error {
 	if p == nil || p.MemberID == 0 {
-		return errs.E(errs.Forbidden, "not_member", "只有党员本人可以练习和参加考试")
+		return errs.E(errs.Forbidden, "not_member", msg.T("quiz.not_member"))
 	}
 	return nil
 }
@@ -107,7 +108,7 @@ func (s *Service) StartPractice(ctx context.Context, p *auth.Principal, kind str
 		n = DailyCount
 	}
 	if n > MaxPractice {
-		return 0, errs.Ef(errs.Invalid, "invalid_count", "每次练习最多%d题", MaxPractice)
+		return 0, errs.E(errs.Invalid, "invalid_count", msg.T("quiz.invalid_count", MaxPractice))
 	}
 	now := s.now()
 	var id int64
@@ -146,14 +147,14 @@ func (s *Service) drawPractice(ctx context.Context, tx *db.Tx, memberID int64, k
 		}
 		qs, err := DailyPractice(bank, hist, n, seed)
 		if err == nil && len(qs) == 0 {
-			err = errs.E(errs.Unprocessable, "empty_bank", "题库中还没有可练习的题目")
+			err = errs.E(errs.Unprocessable, "empty_bank", msg.T("quiz.empty_bank"))
 		}
 		return qs, nil, err
 	case KindSet:
 		qs, err := setQuestions(ctx, tx, setID)
 		qs = slices.DeleteFunc(qs, func(q Question) bool { return q.Type == Short || q.Retired })
 		if err == nil && len(qs) == 0 {
-			err = errs.E(errs.Unprocessable, "empty_set", "该题集中没有可练习的题目")
+			err = errs.E(errs.Unprocessable, "empty_set", msg.T("quiz.empty_set"))
 		}
 		return qs, nil, err
 	case KindWrongBook:
@@ -176,7 +177,7 @@ func (s *Service) drawPractice(ctx context.Context, tx *db.Tx, memberID int64, k
 		d := now.Add(MockDuration)
 		return paper.Questions, &d, nil
 	}
-	return nil, nil, errs.E(errs.Invalid, "invalid_kind", "练习类型无效")
+	return nil, nil, errs.E(errs.Invalid, "invalid_kind", msg.T("quiz.invalid_kind"))
 }
 
 func dueQuestions(ctx context.Context, tx *db.Tx, memberID int64, n int, now time.Time) ([]Question, *time.Time, error) {
@@ -186,7 +187,7 @@ func dueQuestions(ctx context.Context, tx *db.Tx, memberID int64, n int, now tim
 	}
 	due := Due(hist, now)
 	if len(due) == 0 {
-		return nil, nil, errs.E(errs.Unprocessable, "nothing_due", "错题本中暂无需要复习的题目")
+		return nil, nil, errs.E(errs.Unprocessable, "nothing_due", msg.T("quiz.nothing_due"))
 	}
 	ids := make([]int64, 0, len(due))
 	for _, e := range due[:min(n, len(due))] {
@@ -200,7 +201,7 @@ func dueQuestions(ctx context.Context, tx *db.Tx, memberID int64, n int, now tim
 		}
 	}
 	if err == nil && len(qs) == 0 {
-		err = errs.E(errs.Unprocessable, "nothing_due", "错题本中暂无需要复习的题目")
+		err = errs.E(errs.Unprocessable, "nothing_due", msg.T("quiz.nothing_due"))
 	}
 	return qs, nil, err
 }
@@ -280,7 +281,7 @@ func loadSession(ctx context.Context, q db.Querier, id, memberID int64, lock str
 	x, err := scanSession(q.QueryRow(ctx, `SELECT `+sessionCols+` FROM practice_sessions s LEFT JOIN question_sets qs ON qs.id = s.set_id
 		WHERE s.id = ? AND s.member_id = ?`+lock, id, memberID))
 	if db.IsNoRows(err) {
-		return x, errs.NotFoundf("练习")
+		return x, errs.NotFoundf(msg.T("quiz.loadSession"))
 	}
 	return x, errs.Wrap(err, "session")
 }
@@ -407,9 +408,9 @@ func (s *Service) AnswerPractice(ctx context.Context, p *auth.Principal, id int6
 func (s *Service) checkPracticeOpen(x Session, now time.Time) error {
 	switch {
 	case x.FinishedAt != nil:
-		return errs.E(errs.Conflict, "finished", "本次练习已经交卷，不能再作答")
+		return errs.E(errs.Conflict, "finished", msg.T("quiz.finished"))
 	case x.Deadline != nil && now.After(x.Deadline.Add(mockGrace)):
-		return errs.Ef(errs.Unprocessable, "closed", "模拟考试时间已到（截止%s），本次提交未被接受", x.Deadline.In(cst).Format(timeLayout))
+		return errs.E(errs.Unprocessable, "closed", msg.T("quiz.closed", x.Deadline.In(cst).Format(timeLayout)))
 	}
 	return nil
 }
@@ -436,9 +437,9 @@ func (s *Service) gradePractice(ctx context.Context, tx *db.Tx, x Session, done 
 		m, in := maps[qid]
 		switch {
 		case !in:
-			return 0, errs.Ef(errs.Invalid, "not_in_paper", "题目（编号%d）不在本次练习中，提交未被接受", qid)
+			return 0, errs.E(errs.Invalid, "not_in_paper", msg.T("quiz.not_in_paper", qid))
 		case done[qid].QID != 0:
-			return 0, errs.Ef(errs.Conflict, "answered", "题目（编号%d）已经作答，不能重复提交", qid)
+			return 0, errs.E(errs.Conflict, "answered", msg.T("quiz.answered", qid))
 		}
 		if err := CheckResponse(publicOf(byID[qid], m), answers[qid]); err != nil {
 			return 0, err

@@ -5,9 +5,10 @@
 package quiz
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"xuejiangping/internal/msg"
 )
 
 // Error codes. The delivery layers map them to responses; the message is
@@ -28,8 +29,9 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-func errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// newError is a quiz failure with its code and the message to show.
+func newError(code, message string) *Error {
+	return &Error{Code: code, Message: message}
 }
 
 // Type is a question type. Codes are English; labels are what users see.
@@ -49,11 +51,11 @@ var types = []struct {
 	t     Type
 	label string
 }{
-	{Single, "单选题"},
-	{Multiple, "多选题"},
-	{TrueFalse, "判断题"},
-	{Blank, "填空题"},
-	{Short, "简答题"},
+	{Single, msg.T("quiz.types.single")},
+	{Multiple, msg.T("quiz.types.multiple")},
+	{TrueFalse, msg.T("quiz.types.trueFalse")},
+	{Blank, msg.T("quiz.types.blank")},
+	{Short, msg.T("quiz.types.short")},
 }
 
 // Types returns every question type in display order.
@@ -143,9 +145,9 @@ func letterIndex(s string) int {
 // TruthLabel is how a true/false answer is shown.
 func TruthLabel(b bool) string {
 	if b {
-		return "对"
+		return msg.T("quiz.truth.true")
 	}
-	return "错"
+	return msg.T("quiz.truth.false")
 }
 
 // FieldError is one problem with one field, named by its Chinese column
@@ -187,7 +189,7 @@ func (q Question) Validate() error {
 func (q Question) problems() []FieldError {
 	var fes []FieldError
 	if !q.Type.Valid() {
-		fes = append(fes, FieldError{ColType, "题型须为" + typeLabelList() + "之一"})
+		fes = append(fes, FieldError{ColType, msg.T("quiz.problems", typeLabelList())})
 	}
 	fes = append(fes, q.stemProblems()...)
 	if q.Type.Valid() { // options and answer only make sense for a known type
@@ -196,10 +198,10 @@ func (q Question) problems() []FieldError {
 	}
 	fes = append(fes, tagProblems(q.Tags)...)
 	if q.Difficulty < MinDifficulty || q.Difficulty > MaxDifficulty {
-		fes = append(fes, FieldError{ColDifficulty, fmt.Sprintf("难度须为%d到%d的整数", MinDifficulty, MaxDifficulty)})
+		fes = append(fes, FieldError{ColDifficulty, msg.T("quiz.problems2", MinDifficulty, MaxDifficulty)})
 	}
 	if q.MaterialID != nil && *q.MaterialID <= 0 {
-		fes = append(fes, FieldError{ColMaterial, "来源资料ID须为正整数"})
+		fes = append(fes, FieldError{ColMaterial, msg.T("quiz.problems.colMaterial")})
 	}
 	return fes
 }
@@ -216,9 +218,9 @@ func (q Question) stemProblems() []FieldError {
 	stem := strings.TrimSpace(q.Stem)
 	switch {
 	case stem == "":
-		return []FieldError{{ColStem, "题干不能为空"}}
+		return []FieldError{{ColStem, msg.T("quiz.stemProblems.colStem")}}
 	case utf8.RuneCountInString(stem) > MaxStemRunes:
-		return []FieldError{{ColStem, fmt.Sprintf("题干不能超过%d字", MaxStemRunes)}}
+		return []FieldError{{ColStem, msg.T("quiz.stemProblems", MaxStemRunes)}}
 	}
 	return nil
 }
@@ -226,7 +228,7 @@ func (q Question) stemProblems() []FieldError {
 func (q Question) optionProblems() []FieldError {
 	if !q.Type.isChoice() {
 		if len(q.Options) > 0 {
-			return []FieldError{{ColOption(0), q.Type.Label() + "不设选项"}}
+			return []FieldError{{ColOption(0), msg.T("quiz.optionProblems", q.Type.Label())}}
 		}
 		return nil
 	}
@@ -236,18 +238,18 @@ func (q Question) optionProblems() []FieldError {
 		min = 3
 	}
 	if n := len(q.Options); n < min || n > MaxOptions {
-		return []FieldError{{ColOption(0), fmt.Sprintf("%s须有%d到%d个选项，现有%d个", q.Type.Label(), min, MaxOptions, n)}}
+		return []FieldError{{ColOption(0), msg.T("quiz.optionProblems2", q.Type.Label(), min, MaxOptions, n)}}
 	}
 	var fes []FieldError
 	seen := map[string]string{}
 	for i, o := range q.Options {
 		o = strings.TrimSpace(o)
 		if o == "" {
-			fes = append(fes, FieldError{ColOption(i), fmt.Sprintf("选项%s不能为空", Letter(i))})
+			fes = append(fes, FieldError{ColOption(i), msg.T("quiz.optionProblems3", Letter(i))})
 			continue
 		}
 		if prev, dup := seen[fold(o)]; dup {
-			fes = append(fes, FieldError{ColOption(i), fmt.Sprintf("选项%s与选项%s重复", Letter(i), prev)})
+			fes = append(fes, FieldError{ColOption(i), msg.T("quiz.optionProblems4", Letter(i), prev)})
 		}
 		seen[fold(o)] = Letter(i)
 	}
@@ -262,7 +264,7 @@ func (q Question) answerProblems() []FieldError {
 		(q.Type != Short && a.Reference != "") ||
 		(q.Type != TrueFalse && a.Truth)
 	if wrongShape {
-		return []FieldError{{ColAnswer, "答案形式与题型“" + q.Type.Label() + "”不符"}}
+		return []FieldError{{ColAnswer, msg.T("quiz.answerProblems", q.Type.Label())}}
 	}
 	switch q.Type {
 	case Single, Multiple:
@@ -277,9 +279,9 @@ func (q Question) choiceAnswerProblems() []FieldError {
 	letters := q.Answer.Letters
 	switch {
 	case q.Type == Single && len(letters) != 1:
-		return []FieldError{{ColAnswer, fmt.Sprintf("单选题须有且只有一个正确答案，现有%d个", len(letters))}}
+		return []FieldError{{ColAnswer, msg.T("quiz.choiceAnswerProblems", len(letters))}}
 	case q.Type == Multiple && len(letters) < 2:
-		return []FieldError{{ColAnswer, "多选题至少须有两个正确答案"}}
+		return []FieldError{{ColAnswer, msg.T("quiz.choiceAnswerProblems.colAnswer")}}
 	}
 	var fes []FieldError
 	seen := map[string]bool{}
@@ -287,11 +289,11 @@ func (q Question) choiceAnswerProblems() []FieldError {
 		i := letterIndex(l)
 		switch {
 		case i < 0:
-			fes = append(fes, FieldError{ColAnswer, fmt.Sprintf("答案“%s”不是选项字母", l)})
+			fes = append(fes, FieldError{ColAnswer, msg.T("quiz.choiceAnswerProblems2", l)})
 		case i >= len(q.Options):
-			fes = append(fes, FieldError{ColAnswer, fmt.Sprintf("答案“%s”对应的选项不存在", l)})
+			fes = append(fes, FieldError{ColAnswer, msg.T("quiz.choiceAnswerProblems3", l)})
 		case seen[l]:
-			fes = append(fes, FieldError{ColAnswer, fmt.Sprintf("答案“%s”重复", l)})
+			fes = append(fes, FieldError{ColAnswer, msg.T("quiz.choiceAnswerProblems4", l)})
 		}
 		seen[l] = true
 	}
@@ -300,16 +302,16 @@ func (q Question) choiceAnswerProblems() []FieldError {
 
 func blankAnswerProblems(stem string, blanks [][]string) []FieldError {
 	if len(blanks) == 0 || len(blanks) > MaxBlanks {
-		return []FieldError{{ColAnswer, fmt.Sprintf("填空题须有1到%d个空，每空至少一个参考答案", MaxBlanks)}}
+		return []FieldError{{ColAnswer, msg.T("quiz.blankAnswerProblems", MaxBlanks)}}
 	}
 	for i, accepted := range blanks {
 		if !hasNonEmpty(accepted) {
-			return []FieldError{{ColAnswer, fmt.Sprintf("第%d空没有参考答案", i+1)}}
+			return []FieldError{{ColAnswer, msg.T("quiz.blankAnswerProblems2", i+1)}}
 		}
 	}
 	// Only checked when the stem marks its blanks; some stems just ask.
 	if n := countBlankMarks(stem); n > 0 && n != len(blanks) {
-		return []FieldError{{ColAnswer, fmt.Sprintf("题干有%d处空（____），答案却有%d空", n, len(blanks))}}
+		return []FieldError{{ColAnswer, msg.T("quiz.blankAnswerProblems3", n, len(blanks))}}
 	}
 	return nil
 }
@@ -341,18 +343,18 @@ func countBlankMarks(stem string) int {
 
 func tagProblems(tags []string) []FieldError {
 	if len(tags) > MaxTags {
-		return []FieldError{{ColTags, fmt.Sprintf("标签不能超过%d个", MaxTags)}}
+		return []FieldError{{ColTags, msg.T("quiz.tagProblems", MaxTags)}}
 	}
 	seen := map[string]bool{}
 	for _, t := range tags {
 		t = strings.TrimSpace(t)
 		switch {
 		case t == "":
-			return []FieldError{{ColTags, "标签不能为空"}}
+			return []FieldError{{ColTags, msg.T("quiz.tagProblems.colTags")}}
 		case utf8.RuneCountInString(t) > MaxTagRunes:
-			return []FieldError{{ColTags, fmt.Sprintf("标签“%s”超过%d字", t, MaxTagRunes)}}
+			return []FieldError{{ColTags, msg.T("quiz.tagProblems2", t, MaxTagRunes)}}
 		case seen[t]:
-			return []FieldError{{ColTags, fmt.Sprintf("标签“%s”重复", t)}}
+			return []FieldError{{ColTags, msg.T("quiz.tagProblems3", t)}}
 		}
 		seen[t] = true
 	}

@@ -16,6 +16,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Results of an exam for those who read it: per person (ranked — an exam
@@ -87,7 +88,7 @@ func (s *Service) ExamResults(ctx context.Context, p *auth.Principal, examID int
 		return Results{}, err
 	}
 	if !reads(p, e) {
-		return Results{}, errs.NotFoundf("考试")
+		return Results{}, errs.NotFoundf(msg.T("quiz.noun.exam"))
 	}
 	if err := s.finalizeExpired(ctx, e); err != nil {
 		return Results{}, err
@@ -361,7 +362,7 @@ func (s *Service) gradable(ctx context.Context, p *auth.Principal, examID int64)
 		if reads(p, e) || takes(p, e) {
 			return e, errs.Forbid()
 		}
-		return e, errs.NotFoundf("考试")
+		return e, errs.NotFoundf(msg.T("quiz.noun.exam"))
 	}
 	return e, nil
 }
@@ -373,12 +374,12 @@ func (s *Service) GradeShort(ctx context.Context, p *auth.Principal, examID, att
 		return err
 	}
 	if score < 0 || score > 1 {
-		return errs.E(errs.Invalid, "invalid_score", "评分须在0到满分之间")
+		return errs.E(errs.Invalid, "invalid_score", msg.T("quiz.invalid_score"))
 	}
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		a, err := scanAttempt(tx.QueryRow(ctx, `SELECT `+attemptCols+` FROM exam_attempts WHERE id = ? AND exam_id = ?`+tx.ForUpdate(), attemptID, examID))
 		if db.IsNoRows(err) {
-			return errs.NotFoundf("答卷")
+			return errs.NotFoundf(msg.T("quiz.gradeShort"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "attempt")
@@ -389,10 +390,10 @@ func (s *Service) GradeShort(ctx context.Context, p *auth.Principal, examID, att
 		}
 		_, graded := a.Results[questionID]
 		if !slices.Contains(a.Paper, questionID) || byID[questionID].Type != Short || !a.Submitted() {
-			return errs.E(errs.Invalid, "not_short", "该题不是这份答卷中待阅的简答题")
+			return errs.E(errs.Invalid, "not_short", msg.T("quiz.not_short"))
 		}
 		if graded {
-			return errs.E(errs.Conflict, "graded", "该题已经评分")
+			return errs.E(errs.Conflict, "graded", msg.T("quiz.graded"))
 		}
 		a.Results[questionID] = score
 		if _, err := tx.Exec(ctx, `UPDATE exam_attempts SET results = ?, score = score + ?, pending = pending - 1 WHERE id = ?`,
@@ -412,32 +413,32 @@ func (s *Service) ResultsXLSX(ctx context.Context, p *auth.Principal, examID int
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	_ = f.SetSheetName("Sheet1", "成绩")
-	rows := [][]string{{"名次", "姓名", "所在单元", "成绩", "是否及格", "提交时间", "备注"}}
+	_ = f.SetSheetName("Sheet1", msg.T("quiz.results.scores"))
+	rows := [][]string{{msg.T("quiz.results.rank"), msg.T("quiz.results.name"), msg.T("quiz.results.unit"), msg.T("quiz.results.scores"), msg.T("quiz.results.passed"), msg.T("quiz.results.submittedAt"), msg.T("quiz.results.note")}}
 	for _, x := range res.People {
 		note := ""
 		if x.TimedOut {
-			note = "超时自动交卷"
+			note = msg.T("quiz.results.autoSubmitted")
 		}
 		if x.Pending > 0 {
-			note = strings.TrimPrefix(note+"；简答题待阅", "；")
+			note = strings.TrimPrefix(note+msg.T("quiz.results.shortPending"), "；")
 		}
 		rows = append(rows, []string{strconv.Itoa(x.Rank), x.Name, x.Unit, fmt.Sprintf("%.1f", x.Score), yesNo(x.Passed),
 			x.SubmittedAt.In(cst).Format(timeLayout), note})
 	}
-	writeSheet(f, "成绩", rows)
-	_, _ = f.NewSheet("单位统计")
-	urows := [][]string{{"活动单元", "应参考", "实参考", "参考率", "平均分", "及格率"}}
+	writeSheet(f, msg.T("quiz.results.scores"), rows)
+	_, _ = f.NewSheet(msg.T("quiz.results.sheet.units"))
+	urows := [][]string{{msg.T("quiz.results.unitColumn"), msg.T("quiz.results.expected"), msg.T("quiz.results.taken"), msg.T("quiz.results.takeRate"), msg.T("quiz.results.average"), msg.T("quiz.results.passRate")}}
 	for _, u := range res.Units {
 		urows = append(urows, []string{u.Name, strconv.Itoa(u.Members), strconv.Itoa(u.Submitted), pctText(u.Participation), fmt.Sprintf("%.1f", u.Average), pctText(u.PassRate)})
 	}
-	writeSheet(f, "单位统计", urows)
-	_, _ = f.NewSheet("试题统计")
-	qrows := [][]string{{"题号", "题型", "题干", "标签", "作答人次", "答对人次", "正确率"}}
+	writeSheet(f, msg.T("quiz.results.sheet.units"), urows)
+	_, _ = f.NewSheet(msg.T("quiz.results.sheet.items"))
+	qrows := [][]string{{msg.T("quiz.results.itemNo"), msg.T("quiz.results.type"), msg.T("quiz.results.stem"), msg.T("quiz.results.tags"), msg.T("quiz.results.answered"), msg.T("quiz.results.correct"), msg.T("quiz.results.correctRate")}}
 	for _, q := range res.Questions {
 		qrows = append(qrows, []string{strconv.FormatInt(q.ID, 10), q.TypeLabel, q.Stem, strings.Join(q.Tags, "、"), strconv.Itoa(q.Answered), strconv.Itoa(q.Correct), pctText(q.Share)})
 	}
-	writeSheet(f, "试题统计", qrows)
+	writeSheet(f, msg.T("quiz.results.sheet.items"), qrows)
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return "", nil, errs.Wrap(err, "results xlsx")
@@ -445,14 +446,14 @@ func (s *Service) ResultsXLSX(ctx context.Context, p *auth.Principal, examID int
 	if err := audit.RecordNow(ctx, s.DB, p.Actor(), "exam.export", "exam:"+strconv.FormatInt(examID, 10), map[string]any{"people": len(res.People)}, audit.OK); err != nil {
 		return "", nil, err
 	}
-	return res.Exam.Title + "成绩.xlsx", buf.Bytes(), nil
+	return res.Exam.Title + msg.T("quiz.results.fileName"), buf.Bytes(), nil
 }
 
 func yesNo(b bool) string {
 	if b {
-		return "是"
+		return msg.T("quiz.yes")
 	}
-	return "否"
+	return msg.T("quiz.no")
 }
 
 func pctText(x float64) string { return fmt.Sprintf("%.0f%%", x*100) }

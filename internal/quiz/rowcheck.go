@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"xuejiangping/internal/msg"
 )
 
 // Columns is the spreadsheet's header row, in order: the template's columns
@@ -56,12 +58,12 @@ func ParseRow(cells map[string]string) (Question, []FieldError) {
 
 func parseTypeCell(s string, add func(col, reason string)) Type {
 	if s == "" {
-		add(ColType, "题型不能为空")
+		add(ColType, msg.T("quiz.parseTypeCell"))
 		return ""
 	}
 	t, ok := ParseType(s)
 	if !ok {
-		add(ColType, "题型“"+s+"”无效，须为"+typeLabelList()+"之一")
+		add(ColType, msg.T("quiz.parseTypeCell2", s, typeLabelList()))
 	}
 	return t
 }
@@ -78,7 +80,7 @@ func parseOptions(get func(string) string, add func(col, reason string)) []strin
 	for i := 0; i <= last; i++ {
 		o := get(ColOption(i))
 		if o == "" {
-			add(ColOption(i), "选项"+Letter(i)+"为空，但其后还有选项")
+			add(ColOption(i), msg.T("quiz.parseOptions", Letter(i)))
 		}
 		opts = append(opts, o)
 	}
@@ -87,7 +89,7 @@ func parseOptions(get func(string) string, add func(col, reason string)) []strin
 
 func parseAnswer(t Type, s string, add func(col, reason string)) Answer {
 	if s == "" && t != Short {
-		add(ColAnswer, "答案不能为空")
+		add(ColAnswer, msg.T("quiz.parseAnswer"))
 		return Answer{}
 	}
 	switch t {
@@ -96,7 +98,7 @@ func parseAnswer(t Type, s string, add func(col, reason string)) Answer {
 	case TrueFalse:
 		b, ok := parseTruth(s)
 		if !ok {
-			add(ColAnswer, "判断题答案须为“对”或“错”")
+			add(ColAnswer, msg.T("quiz.parseAnswer2"))
 		}
 		return Answer{Truth: b}
 	case Blank:
@@ -113,7 +115,7 @@ func parseLetters(s string, add func(col, reason string)) []string {
 		case r >= 'A' && r <= 'Z':
 			out = append(out, string(r))
 		default:
-			add(ColAnswer, "答案“"+s+"”须为选项字母，如B或ABD")
+			add(ColAnswer, msg.T("quiz.parseLetters", s))
 			return nil
 		}
 	}
@@ -164,7 +166,7 @@ func parseDifficulty(s string, add func(col, reason string)) int {
 	}
 	n, err := strconv.Atoi(foldWidth(s))
 	if err != nil || n < MinDifficulty || n > MaxDifficulty {
-		add(ColDifficulty, "难度“"+s+"”无效，须为1到5的整数")
+		add(ColDifficulty, msg.T("quiz.parseDifficulty", s))
 		return DefaultDifficulty // reported here; do not report it twice
 	}
 	return n
@@ -176,7 +178,7 @@ func parseMaterial(s string, add func(col, reason string)) *int64 {
 	}
 	n, err := strconv.ParseInt(foldWidth(s), 10, 64)
 	if err != nil || n <= 0 {
-		add(ColMaterial, "来源资料ID“"+s+"”无效，须为正整数")
+		add(ColMaterial, msg.T("quiz.parseMaterial", s))
 		return nil
 	}
 	return &n

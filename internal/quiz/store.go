@@ -14,6 +14,7 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Service is the storage side of the quiz: the bank, sets, practice and
@@ -151,7 +152,7 @@ func InsertQuestion(ctx context.Context, tx *db.Tx, q Question, createdBy int64)
 		string(q.Type), strings.TrimSpace(q.Stem), mustJSON(opts), mustJSON(storedAnswer(q.Answer)), q.Explanation,
 		mustJSON(tags), q.Difficulty, q.MaterialID, DuplicateKey(q), by, tx.Now)
 	if errors.Is(err, db.ErrUnique) {
-		return 0, errs.E(errs.Conflict, "duplicate_question", "题库中已有相同的题目")
+		return 0, errs.E(errs.Conflict, "duplicate_question", msg.T("quiz.duplicate_question"))
 	}
 	return id, errs.Wrap(err, "insert question")
 }
@@ -233,7 +234,7 @@ func fieldErrors(row int, fes []FieldError) *errs.Error {
 		out[i] = errs.FieldError{Row: row, Field: fe.Column, Reason: fe.Reason}
 		msgs[i] = fe.Column + "：" + fe.Reason
 	}
-	return errs.E(errs.Invalid, "invalid_question", "题目有误："+strings.Join(msgs, "；")).WithFields(out)
+	return errs.E(errs.Invalid, "invalid_question", msg.T("quiz.fieldErrors", strings.Join(msgs, "；"))).WithFields(out)
 }
 
 // Tags lists every tag in the bank with how many questions carry it, by
@@ -294,11 +295,11 @@ type Set struct {
 func CreateSet(ctx context.Context, tx *db.Tx, name, description string, questionIDs []int64) (int64, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return 0, errs.E(errs.Invalid, "invalid_set", "题集名称不能为空")
+		return 0, errs.E(errs.Invalid, "invalid_set", msg.T("quiz.invalid_set"))
 	}
 	id, err := tx.Insert(ctx, `INSERT INTO question_sets (name, description, created_at) VALUES (?, ?, ?)`, name, description, tx.Now)
 	if errors.Is(err, db.ErrUnique) {
-		return 0, errs.Ef(errs.Conflict, "duplicate_set", "已有名为“%s”的题集", name)
+		return 0, errs.E(errs.Conflict, "duplicate_set", msg.T("quiz.duplicate_set", name))
 	}
 	if err != nil {
 		return 0, errs.Wrap(err, "insert set")
@@ -337,7 +338,7 @@ func setQuestions(ctx context.Context, q db.Querier, setID int64) ([]Question, e
 		return nil, errs.Wrap(err, "set")
 	}
 	if n == 0 {
-		return nil, errs.NotFoundf("题集")
+		return nil, errs.NotFoundf(msg.T("quiz.noun.set"))
 	}
 	return queryQuestions(ctx, q, `JOIN question_set_items i ON i.question_id = q.id WHERE i.set_id = ? ORDER BY i.position`, setID)
 }
@@ -347,7 +348,7 @@ func (s *Service) SetByName(ctx context.Context, name string) (int64, error) {
 	var id int64
 	err := s.DB.QueryRow(ctx, `SELECT id FROM question_sets WHERE name = ?`, name).Scan(&id)
 	if db.IsNoRows(err) {
-		return 0, errs.NotFoundf("题集")
+		return 0, errs.NotFoundf(msg.T("quiz.noun.set"))
 	}
 	return id, errs.Wrap(err, "set by name")
 }

@@ -3,7 +3,6 @@ package quiz
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -14,14 +13,19 @@ import (
 	"xuejiangping/internal/auth"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Spreadsheet limits.
 const (
 	MaxImportBytes = 10 << 20
 	MaxImportRows  = 5000
-	sheetName      = "题库"
-	notesSheet     = "填写说明"
+)
+
+// Sheet names of the template and the export.
+var (
+	sheetName  = msg.T("quiz.sheet.bank")
+	notesSheet = msg.T("quiz.sheet.notes")
 )
 
 // ImportRow is one data row of a spreadsheet, keyed by header, with its
@@ -54,19 +58,19 @@ func (r *ImportResult) OK() bool { return len(r.Errors) == 0 }
 func ParseSheet(r io.Reader) ([]ImportRow, error) {
 	f, err := excelize.OpenReader(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "bad_file", "无法读取文件：请上传由模板填写的 .xlsx 表格")
+		return nil, errs.E(errs.Invalid, "bad_file", msg.T("quiz.bad_file"))
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, errs.E(errs.Invalid, "bad_file", "表格中没有工作表")
+		return nil, errs.E(errs.Invalid, "bad_file", msg.T("quiz.bad_file2"))
 	}
 	rows, err := f.GetRows(sheets[0])
 	if err != nil {
-		return nil, errs.E(errs.Invalid, "bad_file", "无法读取工作表")
+		return nil, errs.E(errs.Invalid, "bad_file", msg.T("quiz.bad_file3"))
 	}
 	if len(rows) == 0 {
-		return nil, errs.E(errs.Invalid, "empty_file", "表格是空的")
+		return nil, errs.E(errs.Invalid, "empty_file", msg.T("quiz.empty_file"))
 	}
 	header := make([]string, len(rows[0]))
 	have := map[string]bool{}
@@ -76,11 +80,11 @@ func ParseSheet(r io.Reader) ([]ImportRow, error) {
 	}
 	for _, h := range []string{ColType, ColStem, ColAnswer} {
 		if !have[h] {
-			return nil, errs.Ef(errs.Invalid, "bad_header", "表头缺少“%s”列，请使用下载的模板", h)
+			return nil, errs.E(errs.Invalid, "bad_header", msg.T("quiz.bad_header", h))
 		}
 	}
 	if len(rows)-1 > MaxImportRows {
-		return nil, errs.Ef(errs.Invalid, "too_many_rows", "一次最多导入 %d 行", MaxImportRows)
+		return nil, errs.E(errs.Invalid, "too_many_rows", msg.T("quiz.too_many_rows", MaxImportRows))
 	}
 	var out []ImportRow
 	for i, r := range rows[1:] {
@@ -108,7 +112,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, rows []ImportRo
 	}
 	res := &ImportResult{DryRun: dryRun}
 	if len(rows) == 0 {
-		res.Errors = append(res.Errors, errs.FieldError{Field: "文件", Reason: "表格中没有题目"})
+		res.Errors = append(res.Errors, errs.FieldError{Field: msg.T("quiz.import.fileField"), Reason: msg.T("quiz.import.noRows")})
 		return res, nil
 	}
 	existing, err := s.existingKeys(ctx)
@@ -127,12 +131,12 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, rows []ImportRo
 		}
 		k := DuplicateKey(q)
 		if prev, dup := seen[k]; dup {
-			res.Errors = append(res.Errors, errs.FieldError{Row: r.Row, Field: ColStem, Reason: fmt.Sprintf("与第%d行的题目重复", prev)})
+			res.Errors = append(res.Errors, errs.FieldError{Row: r.Row, Field: ColStem, Reason: msg.T("quiz.import.dupRow", prev)})
 			continue
 		}
 		seen[k] = r.Row
 		if id, dup := existing[k]; dup {
-			res.Errors = append(res.Errors, errs.FieldError{Row: r.Row, Field: ColStem, Reason: fmt.Sprintf("题库中已有相同的题目（编号%d）", id)})
+			res.Errors = append(res.Errors, errs.FieldError{Row: r.Row, Field: ColStem, Reason: msg.T("quiz.import.dupBank", id)})
 			continue
 		}
 		good = append(good, q)
@@ -242,13 +246,13 @@ func Template() ([]byte, error) {
 	}
 	cols := Columns()
 	examples := []Question{
-		{Type: Single, Stem: "“学讲评”活动以党支部或党小组为单位，每月开展几次？", Options: []string{"1次", "2次", "3次", "4次"},
-			Answer: Answer{Letters: []string{"B"}}, Explanation: "每月16日和30日前后开展2次。", Tags: []string{"活动要求"}, Difficulty: 1},
-		{Type: Multiple, Stem: "“三学”包括哪些？", Options: []string{"学党章党规", "学系列讲话", "学政策业务", "学外语"},
-			Answer: Answer{Letters: []string{"A", "B", "C"}}, Tags: []string{"三学"}, Difficulty: 2},
-		{Type: TrueFalse, Stem: "活动单元的党员人数一般不超过10人。", Answer: Answer{Truth: true}, Tags: []string{"活动要求"}, Difficulty: 1},
-		{Type: Blank, Stem: "工作专班坚持“____、周例会、月观摩”工作制度。", Answer: Answer{Blanks: [][]string{{"日碰头"}}}, Tags: []string{"工作专班"}, Difficulty: 2},
-		{Type: Short, Stem: "结合本职工作，谈谈如何做到“学与干”并重。", Answer: Answer{Reference: "要点：联系岗位实际……"}, Tags: []string{"学用结合"}, Difficulty: 3},
+		{Type: Single, Stem: msg.T("quiz.template.q1.stem"), Options: []string{msg.T("quiz.template.q1.optA"), msg.T("quiz.template.q1.optB"), msg.T("quiz.template.q1.optC"), msg.T("quiz.template.q1.optD")},
+			Answer: Answer{Letters: []string{"B"}}, Explanation: msg.T("quiz.template.q1.explanation"), Tags: []string{msg.T("quiz.template.tagRequirements")}, Difficulty: 1},
+		{Type: Multiple, Stem: msg.T("quiz.template.q2.stem"), Options: []string{msg.T("quiz.template.q2.optA"), msg.T("quiz.template.q2.optB"), msg.T("quiz.template.q2.optC"), msg.T("quiz.template.q2.optD")},
+			Answer: Answer{Letters: []string{"A", "B", "C"}}, Tags: []string{msg.T("quiz.template.q2.tag")}, Difficulty: 2},
+		{Type: TrueFalse, Stem: msg.T("quiz.template.q3.stem"), Answer: Answer{Truth: true}, Tags: []string{msg.T("quiz.template.tagRequirements")}, Difficulty: 1},
+		{Type: Blank, Stem: msg.T("quiz.template.q4.stem"), Answer: Answer{Blanks: [][]string{{msg.T("quiz.template.q4.blank")}}}, Tags: []string{msg.T("quiz.template.q4.tag")}, Difficulty: 2},
+		{Type: Short, Stem: msg.T("quiz.template.q5.stem"), Answer: Answer{Reference: msg.T("quiz.template.q5.reference")}, Tags: []string{msg.T("quiz.template.q5.tag")}, Difficulty: 3},
 	}
 	rows := [][]string{cols}
 	for _, q := range examples {
@@ -257,16 +261,16 @@ func Template() ([]byte, error) {
 	writeSheet(f, sheetName, rows)
 	_, _ = f.NewSheet(notesSheet)
 	writeSheet(f, notesSheet, [][]string{
-		{"列", "说明"},
-		{ColType, "必填：" + typeLabelList()},
-		{ColStem, fmt.Sprintf("必填，不超过%d字；填空题用____（两个以上下划线）标出每个空", MaxStemRunes)},
-		{"选项A…选项H", "单选题2到8个选项，多选题3到8个选项，从选项A起连续填写；其他题型不填"},
-		{ColAnswer, "单选题填字母如B；多选题填ABD；判断题填对或错；填空题各空用；分隔，同一空的多个可接受答案用|分隔；简答题可填参考答案（由人工阅卷）"},
-		{ColExplanation, "可不填，答题后显示"},
-		{ColTags, "知识点，用、分隔，最多10个；每日练习按薄弱标签出题"},
-		{ColDifficulty, "1到5的整数，不填为3"},
-		{ColMaterial, "学习资料的编号，可不填"},
-		{"注意", "整个文件全部正确才会导入；与表内其他行或题库中已有题目重复的行会被指出"},
+		{msg.T("quiz.notes.column"), msg.T("quiz.notes.note")},
+		{ColType, msg.T("quiz.notes.type", typeLabelList())},
+		{ColStem, msg.T("quiz.notes.stem", MaxStemRunes)},
+		{msg.T("quiz.notes.optionsColumn"), msg.T("quiz.notes.options")},
+		{ColAnswer, msg.T("quiz.notes.answer")},
+		{ColExplanation, msg.T("quiz.notes.explanation")},
+		{ColTags, msg.T("quiz.notes.tags")},
+		{ColDifficulty, msg.T("quiz.notes.difficulty")},
+		{ColMaterial, msg.T("quiz.notes.material")},
+		{msg.T("quiz.notes.warningColumn"), msg.T("quiz.notes.warning")},
 	})
 	_ = f.SetColWidth(sheetName, "B", "B", 50)
 	_ = f.SetColWidth(notesSheet, "B", "B", 100)
@@ -289,7 +293,7 @@ func (s *Service) Export(ctx context.Context, p *auth.Principal) ([]byte, error)
 		return nil, errs.Wrap(err, "export")
 	}
 	cols := Columns()
-	rows := [][]string{append([]string{"编号"}, cols...)}
+	rows := [][]string{append([]string{msg.T("quiz.export.id")}, cols...)}
 	for _, q := range bank {
 		rows = append(rows, append([]string{strconv.FormatInt(q.ID, 10)}, rowOf(cols, Cells(q))...))
 	}
