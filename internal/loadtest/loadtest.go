@@ -222,51 +222,10 @@ func (r *runner) makeClients(ctx context.Context) error {
 	return nil
 }
 
-// connect dials every client, a bounded number at a time, and starts its
-// reader.
+// connect dials every connection, a bounded number at a time, and starts
+// its reader.
 func (r *runner) connect(ctx context.Context, wg *sync.WaitGroup) error {
-	sem := make(chan struct{}, r.cfg.Dial)
-	var mu sync.Mutex
-	var firstErr error
-	failed := 0
-	var dials sync.WaitGroup
-	for i, c := range r.clients {
-		if i > 0 && i%2000 == 0 {
-			r.logf("已连接 %d", i)
-		}
-		sem <- struct{}{}
-		dials.Add(1)
-		go func() {
-			defer dials.Done()
-			defer func() { <-sem }()
-			var err error
-			for attempt := 0; attempt < 5; attempt++ {
-				if err = c.dial(ctx, -1); err == nil {
-					break
-				}
-				time.Sleep(time.Duration(100*(attempt+1)) * time.Millisecond)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				failed++
-				if firstErr == nil {
-					firstErr = err
-				}
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c.run(ctx)
-			}()
-		}()
-	}
-	dials.Wait()
-	if failed > 0 {
-		return fmt.Errorf("%d 个连接未能建立（首个错误：%v）", failed, firstErr)
-	}
-	return nil
+	return rampUp(ctx, r.clients, r.cfg.Dial, wg, r.logf)
 }
 
 // hostEvent keeps the host's view of the match and every event's server time.
