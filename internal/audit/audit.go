@@ -225,9 +225,9 @@ func Verify(ctx context.Context, d *db.DB) (VerifyResult, error) {
 		}
 		switch {
 		case e.PrevHash != prev:
-			res.BadID, res.Problem = e.ID, msg.T("audit.verify", e.ID)
+			res.BadID, res.Problem = e.ID, msg.T("audit.chain.broken", e.ID)
 		case hashOf(e) != e.Hash:
-			res.BadID, res.Problem = e.ID, msg.T("audit.verify2", e.ID)
+			res.BadID, res.Problem = e.ID, msg.T("audit.chain.tampered", e.ID)
 		}
 		prev, lastID = e.Hash, e.ID
 	}
@@ -243,7 +243,7 @@ func Verify(ctx context.Context, d *db.DB) (VerifyResult, error) {
 		return res, err
 	}
 	if headID != lastID || headHash != prev {
-		res.BadID, res.Problem = headID, msg.T("audit.verify3", headID, lastID)
+		res.BadID, res.Problem = headID, msg.T("audit.chain.truncated", headID, lastID)
 	}
 	return res, nil
 }

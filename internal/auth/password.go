@@ -70,10 +70,10 @@ var dummyHash, _ = HashPassword("not-a-real-password")
 // digits, symbols).
 func CheckPolicy(pw string) error {
 	if utf8.RuneCountInString(pw) < 8 {
-		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password"))
+		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password.tooShort"))
 	}
 	if len(pw) > 128 {
-		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password2"))
+		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password.tooLong"))
 	}
 	var lower, upper, digit, symbol int
 	for _, r := range pw {
@@ -89,7 +89,7 @@ func CheckPolicy(pw string) error {
 		}
 	}
 	if lower+upper+digit+symbol < 3 {
-		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password3"))
+		return errs.E(errs.Unprocessable, "weak_password", msg.T("auth.weak_password.classes"))
 	}
 	return nil
 }

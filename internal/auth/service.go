@@ -164,7 +164,7 @@ func (s *Service) failure(failed int, now time.Time) (int, time.Time, error) {
 
 func (s *Service) lockedErr(until, now time.Time) error {
 	mins := int(until.Sub(now).Minutes()) + 1
-	return errs.E(errs.Locked, "account_locked", msg.T("auth.account_locked2", mins))
+	return errs.E(errs.Locked, "account_locked", msg.T("auth.account_locked.wait", mins))
 }
 
 func findAccount(ctx context.Context, q db.Querier, login string) (account, error) {
@@ -192,7 +192,7 @@ func (s *Service) Logout(ctx context.Context, p *Principal) error {
 // minute, so ordinary page views are reads.
 func (s *Service) Authenticate(ctx context.Context, token, ip string) (*Principal, error) {
 	if token == "" {
-		return nil, errs.E(errs.Unauthorized, "login_required", msg.T("auth.login_required2"))
+		return nil, errs.E(errs.Unauthorized, "login_required", msg.T("auth.login_required.session"))
 	}
 	h := HashToken(token)
 	now := s.now()
@@ -207,7 +207,7 @@ func (s *Service) Authenticate(ctx context.Context, token, ip string) (*Principa
 		WHERE s.token_hash = ?`, h).
 		Scan(&p.UserID, &p.Username, &p.DisplayName, &p.MustChange, &disabled, &lastSeen, &memberID, &memberOrg, &memberPath)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && disabled) {
-		return nil, errs.E(errs.Unauthorized, "login_required", msg.T("auth.login_required2"))
+		return nil, errs.E(errs.Unauthorized, "login_required", msg.T("auth.login_required.session"))
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "session")

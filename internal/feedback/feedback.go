@@ -28,9 +28,9 @@ const (
 // KindLabel is the Chinese name of a kind.
 func KindLabel(k string) string {
 	if k == Complaint {
-		return msg.T("feedback.kindLabel")
+		return msg.T("feedback.kind.complaint")
 	}
-	return msg.T("feedback.kindLabel2")
+	return msg.T("feedback.kind.suggestion")
 }
 
 // Item is one complaint or suggestion.
@@ -137,7 +137,7 @@ func (s *Service) Answer(ctx context.Context, p *auth.Principal, id int64, answe
 		var old string
 		err := tx.QueryRow(ctx, `SELECT answer FROM feedback WHERE id = ?`, id).Scan(&old)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NotFoundf(msg.T("feedback.answer2"))
+			return errs.NotFoundf(msg.T("feedback.noun.feedback"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "feedback load")

@@ -67,7 +67,7 @@ func (s *Service) SelfStudy(ctx context.Context, p *auth.Principal, id, material
 			found = found || mat.ID == materialID
 		}
 		if !found {
-			return nil, errs.NotFoundf(msg.T("meeting.selfStudy"))
+			return nil, errs.NotFoundf(msg.T("meeting.noun.material"))
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO selfstudy (material_id, member_id, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, materialID, p.MemberID, tx.Now)
 		return map[string]any{"material_id": materialID}, errs.Wrap(err, "selfstudy")

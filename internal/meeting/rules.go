@@ -33,10 +33,10 @@ const (
 // would record a meeting that did not happen.
 func CanFinalize(attendanceCount, speechCount int) error {
 	if attendanceCount <= 0 {
-		return &Error{CodeNoAttendance, msg.T("meeting.canFinalize.codeNoAttendance")}
+		return &Error{CodeNoAttendance, msg.T("meeting.finalize.noAttendance")}
 	}
 	if speechCount <= 0 {
-		return &Error{CodeNoSpeech, msg.T("meeting.canFinalize.codeNoSpeech")}
+		return &Error{CodeNoSpeech, msg.T("meeting.finalize.noSpeech")}
 	}
 	return nil
 }
@@ -197,7 +197,7 @@ func (e enum[T]) parse(s string) (T, error) {
 			return it.value, nil
 		}
 	}
-	return "", &Error{CodeInvalidValue, msg.T("meeting.parse", e.what, s, e.choices())}
+	return "", &Error{CodeInvalidValue, msg.T("meeting.badEnum", e.what, s, e.choices())}
 }
 
 func (e enum[T]) choices() string {

@@ -48,13 +48,13 @@ func Code(secret []byte, meetingID int64, t time.Time) string {
 func Verify(secret []byte, meetingID int64, code string, now time.Time) error {
 	got, err := base64.RawURLEncoding.DecodeString(strings.TrimSpace(code))
 	if err != nil || len(got) != codeBytes {
-		return &Error{CodeSignInMalformed, msg.T("meeting.verify.codeSignInMalformed")}
+		return &Error{CodeSignInMalformed, msg.T("meeting.signIn.malformed")}
 	}
 	cur := step(now)
 	okCur := hmac.Equal(got, mac(secret, meetingID, cur))
 	okPrev := hmac.Equal(got, mac(secret, meetingID, cur-1))
 	if !okCur && !okPrev {
-		return &Error{CodeSignInExpired, msg.T("meeting.verify.codeSignInExpired")}
+		return &Error{CodeSignInExpired, msg.T("meeting.signIn.expired")}
 	}
 	return nil
 }

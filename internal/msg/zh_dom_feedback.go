@@ -5,12 +5,12 @@ package msg
 func init() {
 	register(map[string]string{
 		// feedback.go
-		"feedback.kindLabel":   "投诉",
-		"feedback.kindLabel2":  "建议",
-		"feedback.bad_kind":    "请选择“投诉”或“建议”",
-		"feedback.bad_subject": "请填写标题（不超过 60 个字）",
-		"feedback.bad_body":    "请填写内容（不超过 2000 个字）",
-		"feedback.bad_answer":  "请填写答复（不超过 2000 个字）",
-		"feedback.answer2":     "投诉建议",
+		"feedback.kind.complaint":  "投诉",
+		"feedback.kind.suggestion": "建议",
+		"feedback.bad_kind":        "请选择“投诉”或“建议”",
+		"feedback.bad_subject":     "请填写标题（不超过 60 个字）",
+		"feedback.bad_body":        "请填写内容（不超过 2000 个字）",
+		"feedback.bad_answer":      "请填写答复（不超过 2000 个字）",
+		"feedback.noun.feedback":   "投诉建议",
 	})
 }

@@ -24,7 +24,7 @@ func init() {
 		// record.go
 		"noun.meeting":           "会议",
 		"meeting.finalized2":     "会议记录已定稿锁定；如需更正，请填写修改原因",
-		"meeting.selfStudy":      "学习材料",
+		"meeting.noun.material":  "学习材料",
 		"meeting.leave_reason":   "请假须写明原因（不超过 200 字）",
 		"meeting.not_member":     "该党员不属于本活动单元",
 		"meeting.leave_too_late": "会议已开始，请向记录人说明请假情况",
@@ -43,8 +43,8 @@ func init() {
 		"meeting.not_yet":        "会议尚未到计划时间，且无扫码签到记录，暂不能定稿；如会议已提前召开，请修改会议时间",
 
 		// rules.go
-		"meeting.canFinalize.codeNoAttendance":    "还没有签到记录，不能定稿：请先完成签到",
-		"meeting.canFinalize.codeNoSpeech":        "还没有发言记录，不能定稿：至少需要一名党员的发言",
+		"meeting.finalize.noAttendance":           "还没有签到记录，不能定稿：请先完成签到",
+		"meeting.finalize.noSpeech":               "还没有发言记录，不能定稿：至少需要一名党员的发言",
 		"meeting.speechKinds.what":                "发言类型",
 		"meeting.speechKinds.speechUnderstanding": "认识理解",
 		"meeting.speechKinds.speechReflection":    "心得体会",
@@ -61,13 +61,13 @@ func init() {
 		"meeting.ratings.ratingGood":              "良好",
 		"meeting.ratings.ratingFair":              "一般",
 		"meeting.ratings.ratingPoor":              "较差",
-		"meeting.parse":                           "未知的%s“%s”，可选：%s",
+		"meeting.badEnum":                         "未知的%s“%s”，可选：%s",
 
 		// service.go
 		"meeting.not_unit": "只有活动单元（党小组或未分党小组的党支部）开展“学讲评”活动",
 
 		// signincode.go
-		"meeting.verify.codeSignInMalformed": "这不是有效的签到码，请扫描屏幕上的二维码",
-		"meeting.verify.codeSignInExpired":   "签到码已过期，请扫描屏幕上最新的二维码",
+		"meeting.signIn.malformed": "这不是有效的签到码，请扫描屏幕上的二维码",
+		"meeting.signIn.expired":   "签到码已过期，请扫描屏幕上最新的二维码",
 	})
 }

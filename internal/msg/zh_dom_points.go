@@ -5,10 +5,10 @@ package msg
 func init() {
 	register(map[string]string{
 		// points.go
-		"points.for":  "在会上发言",
-		"points.for2": "以案例说法",
-		"points.for3": "撰写自评、互评",
-		"points.for4": "本人整改通过验收",
-		"points.for5": "练习答对（每轮至多计 %d 题）",
+		"points.line.speech":    "在会上发言",
+		"points.line.case":      "以案例说法",
+		"points.line.review":    "撰写自评、互评",
+		"points.line.rectified": "本人整改通过验收",
+		"points.line.practice":  "练习答对（每轮至多计 %d 题）",
 	})
 }

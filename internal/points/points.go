@@ -91,11 +91,11 @@ func For(ctx context.Context, d *db.DB, memberID int64) (Mine, error) {
 		return m, err
 	}
 	for _, l := range []Line{
-		{msg.T("points.for"), speeches, PerSpeech, 0},
-		{msg.T("points.for2"), cases, PerCase, 0},
-		{msg.T("points.for3"), reviews, PerReview, 0},
-		{msg.T("points.for4"), rects, PerRectification, 0},
-		{msg.T("points.for5", PracticePerRound), practice, PerPractice, 0},
+		{msg.T("points.line.speech"), speeches, PerSpeech, 0},
+		{msg.T("points.line.case"), cases, PerCase, 0},
+		{msg.T("points.line.review"), reviews, PerReview, 0},
+		{msg.T("points.line.rectified"), rects, PerRectification, 0},
+		{msg.T("points.line.practice", PracticePerRound), practice, PerPractice, 0},
 	} {
 		l.Points = l.Count * l.Each
 		m.Total += l.Points

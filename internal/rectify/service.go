@@ -313,7 +313,7 @@ func (s *Service) ledgerWhere(ctx context.Context, p *auth.Principal, f Filter) 
 func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Item, error) {
 	it, err := s.scanItem(s.DB.QueryRow(ctx, `SELECT `+itemCols+` FROM rectifications r JOIN orgs o ON o.id = r.org_id JOIN members mb ON mb.id = r.owner_id WHERE r.id = ?`, id))
 	if db.IsNoRows(err) || (err == nil && !p.Covers(it.orgPath, auth.Readers...) && p.MemberID != it.OwnerID) {
-		return it, errs.NotFoundf(msg.T("rectify.get"))
+		return it, errs.NotFoundf(msg.T("rectify.noun.rectification"))
 	}
 	return it, errs.Wrap(err, "rectification")
 }
@@ -415,7 +415,7 @@ func (s *Service) File(ctx context.Context, p *auth.Principal, rectID int64) (st
 	var data []byte
 	err := s.DB.QueryRow(ctx, `SELECT f.name, f.mime, f.data FROM rectifications r JOIN files f ON f.id = r.evidence_file_id WHERE r.id = ?`, rectID).Scan(&name, &mime, &data)
 	if db.IsNoRows(err) {
-		return "", "", nil, errs.NotFoundf(msg.T("rectify.file"))
+		return "", "", nil, errs.NotFoundf(msg.T("rectify.noun.evidence"))
 	}
 	return name, mime, data, errs.Wrap(err, "file")
 }

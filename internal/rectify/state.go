@@ -117,7 +117,7 @@ var moves = map[[2]Status]func(Move) error{
 func Transition(from, to Status, m Move) error {
 	for _, s := range []Status{from, to} {
 		if statuses.index(s) < 0 {
-			return &Error{CodeInvalidValue, msg.T("rectify.transition", s)}
+			return &Error{CodeInvalidValue, msg.T("rectify.badStatus", s)}
 		}
 	}
 	check, ok := moves[[2]Status{from, to}]
@@ -142,16 +142,16 @@ func Allowed(from Status) []Status {
 func illegal(from, to Status) error {
 	switch {
 	case from == to:
-		return &Error{CodeIllegalTransition, msg.T("rectify.illegal", from.Label())}
+		return &Error{CodeIllegalTransition, msg.T("rectify.move.same", from.Label())}
 	case from == StatusVerified:
-		return &Error{CodeIllegalTransition, msg.T("rectify.illegal.codeIllegalTransition")}
+		return &Error{CodeIllegalTransition, msg.T("rectify.move.verified")}
 	}
-	return &Error{CodeIllegalTransition, msg.T("rectify.illegal2", from.Label(), to.Label())}
+	return &Error{CodeIllegalTransition, msg.T("rectify.move.illegal", from.Label(), to.Label())}
 }
 
 func ownerOrVerifier(m Move) error {
 	if m.Actor != m.Owner && !m.Verifier {
-		return &Error{CodeForbidden, msg.T("rectify.ownerOrVerifier.codeForbidden")}
+		return &Error{CodeForbidden, msg.T("rectify.move.notOwner")}
 	}
 	return nil
 }
@@ -163,7 +163,7 @@ func submit(m Move) error {
 		return err
 	}
 	if strings.TrimSpace(m.Evidence) == "" && !m.HasFile {
-		return &Error{CodeNoEvidence, msg.T("rectify.submit.codeNoEvidence")}
+		return &Error{CodeNoEvidence, msg.T("rectify.move.noEvidence")}
 	}
 	return nil
 }
@@ -173,7 +173,7 @@ func reject(m Move) error {
 		return err
 	}
 	if strings.TrimSpace(m.Reason) == "" {
-		return &Error{CodeNoReason, msg.T("rectify.reject.codeNoReason")}
+		return &Error{CodeNoReason, msg.T("rectify.move.noReason")}
 	}
 	return nil
 }
@@ -182,10 +182,10 @@ func reject(m Move) error {
 // judging someone else's work.
 func independentVerifier(m Move, verb string) error {
 	if !m.Verifier {
-		return &Error{CodeForbidden, msg.T("rectify.independentVerifier", verb)}
+		return &Error{CodeForbidden, msg.T("rectify.move.notVerifier", verb)}
 	}
 	if m.Actor == m.Owner {
-		return &Error{CodeForbidden, msg.T("rectify.independentVerifier2", verb)}
+		return &Error{CodeForbidden, msg.T("rectify.move.ownWork", verb)}
 	}
 	return nil
 }
@@ -252,5 +252,5 @@ func (e enum[T]) parse(s string) (T, error) {
 			return it.value, nil
 		}
 	}
-	return "", &Error{CodeInvalidValue, msg.T("rectify.parse", e.what, s)}
+	return "", &Error{CodeInvalidValue, msg.T("rectify.badEnum", e.what, s)}
 }

@@ -165,7 +165,7 @@ func (s *Service) SetTrainingStatus(ctx context.Context, p *auth.Principal, id i
 		var path string
 		err := tx.QueryRow(ctx, `SELECT o.path FROM training_orders t JOIN orgs o ON o.id = t.org_id WHERE t.id = ?`, id).Scan(&path)
 		if db.IsNoRows(err) {
-			return errs.NotFoundf(msg.T("rectify.setTrainingStatus"))
+			return errs.NotFoundf(msg.T("rectify.noun.training"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "training")

@@ -89,13 +89,13 @@ func DefaultCalendar(start Date) Calendar {
 // configuration is refused at load time rather than producing odd rounds.
 func (c Calendar) Validate() error {
 	if c.Tolerance < 0 || c.Tolerance > MaxTolerance {
-		return &Error{CodeInvalidConfig, msg.T("round.validate", MaxTolerance)}
+		return &Error{CodeInvalidConfig, msg.T("round.config.badTolerance", MaxTolerance)}
 	}
 	if c.Start.IsZero() {
-		return &Error{CodeInvalidConfig, msg.T("round.validate.codeInvalidConfig")}
+		return &Error{CodeInvalidConfig, msg.T("round.config.noStart")}
 	}
 	if !c.Start.Valid() {
-		return &Error{CodeInvalidConfig, msg.T("round.validate.codeInvalidConfig2")}
+		return &Error{CodeInvalidConfig, msg.T("round.config.badStart")}
 	}
 	return nil
 }
@@ -201,11 +201,11 @@ func (r Round) String() string { return r.Key() }
 
 // Label is the round's Chinese name, e.g. "2025年10月上半月".
 func (r Round) Label() string {
-	half := msg.T("round.label")
+	half := msg.T("round.half.first")
 	if r.Half == SecondHalf {
-		half = msg.T("round.label2")
+		half = msg.T("round.half.second")
 	}
-	return msg.T("round.label3", r.Year, int(r.Month), half)
+	return msg.T("round.roundLabel", r.Year, int(r.Month), half)
 }
 
 // FirstDay is the window's first day.
@@ -223,7 +223,7 @@ func (r Round) InWindow(t time.Time) bool {
 
 // ByKey returns the round a key names, e.g. "2025-10-1".
 func ByKey(cfg Calendar, key string) (Round, error) {
-	bad := &Error{CodeInvalidKey, msg.T("round.byKey", key)}
+	bad := &Error{CodeInvalidKey, msg.T("round.badKey", key)}
 	parts := strings.Split(key, "-")
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) != 2 || len(parts[2]) != 1 {
 		return Round{}, bad
@@ -318,7 +318,7 @@ func DateOf(t time.Time, loc *time.Location) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	if err != nil {
-		return Date{}, &Error{CodeInvalidDate, msg.T("round.parseDate", s)}
+		return Date{}, &Error{CodeInvalidDate, msg.T("round.badDate", s)}
 	}
 	return DateOf(t, time.UTC), nil
 }

@@ -260,7 +260,7 @@ func (s *Service) readSet(ctx context.Context, p *auth.Principal, ids []int64) (
 func (s *Service) GetNotice(ctx context.Context, p *auth.Principal, id int64) (Notice, error) {
 	n, err := scanNotice(s.DB.QueryRow(ctx, `SELECT `+noticeCols+` FROM notices n JOIN orgs o ON o.id = n.org_id WHERE n.id = ?`, id))
 	if db.IsNoRows(err) || (err == nil && !s.concerns(p, n)) {
-		return n, errs.NotFoundf(msg.T("round.getNotice"))
+		return n, errs.NotFoundf(msg.T("round.noun.notice"))
 	}
 	if err != nil {
 		return n, errs.Wrap(err, "notice")

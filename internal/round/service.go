@@ -346,7 +346,7 @@ func (s *Service) DecidePostponement(ctx context.Context, p *auth.Principal, id 
 		var path, status string
 		err := tx.QueryRow(ctx, `SELECT o.path, pp.status FROM postponements pp JOIN orgs o ON o.id = pp.org_id WHERE pp.id = ?`, id).Scan(&path, &status)
 		if db.IsNoRows(err) {
-			return errs.NotFoundf(msg.T("round.decidePostponement"))
+			return errs.NotFoundf(msg.T("round.noun.postponement"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "load postponement")

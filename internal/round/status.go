@@ -70,7 +70,7 @@ func ParseStatus(s string) (Status, error) {
 			return l.status, nil
 		}
 	}
-	return "", &Error{CodeInvalidStatus, msg.T("round.parseStatus", s)}
+	return "", &Error{CodeInvalidStatus, msg.T("round.badStatus", s)}
 }
 
 // Held reports whether a meeting counting for the round took place.

@@ -38,7 +38,7 @@ func (a Attachment) SizeLabel() string {
 	case a.Size >= 1<<10:
 		return fmt.Sprintf("%d KB", a.Size/(1<<10))
 	}
-	return msg.T("study.sizeLabel", a.Size)
+	return msg.T("study.size.bytes", a.Size)
 }
 
 // DOCX is the media type of Word documents.
@@ -99,11 +99,11 @@ func isDocx(data []byte) bool {
 func kindLabel(mime string) string {
 	switch mime {
 	case "application/pdf":
-		return msg.T("study.kindLabel")
+		return msg.T("study.type.pdf")
 	case DOCX:
-		return msg.T("study.kindLabel.dOCX")
+		return msg.T("study.type.docx")
 	}
-	return strings.ToUpper(strings.TrimPrefix(mime, "image/")) + msg.T("study.kindLabel2")
+	return strings.ToUpper(strings.TrimPrefix(mime, "image/")) + msg.T("study.type.imageSuffix")
 }
 
 // cleanName keeps the last path element of an upload's name, valid UTF-8
@@ -118,7 +118,7 @@ func cleanName(name string) string {
 		name = string([]rune(name)[:100])
 	}
 	if name == "" {
-		name = msg.T("study.cleanName")
+		name = msg.T("study.attachment.defaultName")
 	}
 	return name
 }
@@ -213,7 +213,7 @@ func (s *Service) File(ctx context.Context, p *auth.Principal, id, fileID int64)
 	err := s.DB.QueryRow(ctx, `SELECT f.id, f.name, f.mime, f.size, f.created_at, f.data FROM material_files mf JOIN files f ON f.id = mf.file_id
 		WHERE mf.material_id = ? AND f.id = ?`, id, fileID).Scan(&a.ID, &a.Name, &a.Mime, &a.Size, &a.CreatedAt, &data)
 	if db.IsNoRows(err) {
-		return a, nil, errs.NotFoundf(msg.T("study.file"))
+		return a, nil, errs.NotFoundf(msg.T("study.noun.attachment"))
 	}
 	return a, data, errs.Wrap(err, "file")
 }

@@ -69,23 +69,23 @@ func (in *Input) check() (Category, []string, error) {
 	var fe []errs.FieldError
 	add := func(f, r string) { fe = append(fe, errs.FieldError{Field: f, Reason: r}) }
 	if in.Title == "" || utf8.RuneCountInString(in.Title) > MaxTitleRunes {
-		add("title", msg.T("study.check"))
+		add("title", msg.T("study.material.badTitle"))
 	}
 	if utf8.RuneCountInString(in.Source) > MaxSourceRunes {
-		add("source", msg.T("study.check2"))
+		add("source", msg.T("study.material.sourceTooLong"))
 	}
 	if _, err := time.Parse("2006-01-02", in.PublishedOn); err != nil {
-		add("published_on", msg.T("study.check3"))
+		add("published_on", msg.T("study.material.badDate"))
 	}
 	cat, err := ParseCategory(in.Category)
 	if err != nil {
 		add("category", err.Error())
 	}
 	if in.Body == "" || utf8.RuneCountInString(in.Body) > MaxBodyRunes {
-		add("body", msg.T("study.check4"))
+		add("body", msg.T("study.material.badBody"))
 	}
 	if in.OrgID != 0 && err == nil && cat != CategoryPolicy {
-		add("category", msg.T("study.check5"))
+		add("category", msg.T("study.material.unitPolicyOnly"))
 	}
 	tags, reason := cleanTags(in.Tags)
 	if reason != "" {
@@ -102,7 +102,7 @@ func cleanTags(in []string) ([]string, string) {
 	for _, t := range in {
 		for _, x := range SplitTags(t) {
 			if utf8.RuneCountInString(x) > MaxTagRunes {
-				return nil, msg.T("study.cleanTags")
+				return nil, msg.T("study.material.tagTooLong")
 			}
 			if !contains(out, x) {
 				out = append(out, x)
@@ -110,7 +110,7 @@ func cleanTags(in []string) ([]string, string) {
 		}
 	}
 	if len(out) > MaxTags {
-		return nil, msg.T("study.cleanTags2")
+		return nil, msg.T("study.material.tooManyTags")
 	}
 	return out, ""
 }

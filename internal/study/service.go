@@ -137,7 +137,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in Input) (int6
 		if err := writeTerms(ctx, tx, id, in.Title, in.Body); err != nil {
 			return err
 		}
-		in.Body = msg.T("study.create", len([]rune(in.Body)))
+		in.Body = msg.T("study.material.bodyLength", len([]rune(in.Body)))
 		return audit.Record(ctx, tx, p.Actor(), "material.create", fmt.Sprintf("material:%d", id), audit.Change{After: in}, audit.OK)
 	})
 	return id, err
@@ -218,7 +218,7 @@ func (s *Service) load(ctx context.Context, q db.Querier, p *auth.Principal, id 
 	m := &Material{}
 	err := scanMaterial(q.QueryRow(ctx, `SELECT `+materialCols+` FROM materials m LEFT JOIN orgs o ON o.id = m.org_id WHERE m.id = ?`, id), m)
 	if db.IsNoRows(err) || err == nil && !visibleTo(p, m.orgPath) {
-		return nil, errs.NotFoundf(msg.T("study.load"))
+		return nil, errs.NotFoundf(msg.T("study.noun.material"))
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "material")
