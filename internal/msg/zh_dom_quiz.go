@@ -68,7 +68,7 @@ func init() {
 		"quiz.empty_set":               "该题集中没有可练习的题目",
 		"quiz.invalid_kind":            "练习类型无效",
 		"quiz.nothing_due":             "错题本中暂无需要复习的题目",
-		"quiz.loadSession":             "练习",
+		"quiz.noun.practice":           "练习",
 		"quiz.finished":                "本次练习已经交卷，不能再作答",
 		"quiz.closed":                  "模拟考试时间已到（截止%s），本次提交未被接受",
 		"quiz.not_in_paper":            "题目（编号%d）不在本次练习中，提交未被接受",
@@ -107,7 +107,7 @@ func init() {
 
 		// results.go
 		"quiz.invalid_score":         "评分须在0到满分之间",
-		"quiz.gradeShort":            "答卷",
+		"quiz.noun.answerSheet":      "答卷",
 		"quiz.not_short":             "该题不是这份答卷中待阅的简答题",
 		"quiz.graded":                "该题已经评分",
 		"quiz.results.scores":        "成绩",
@@ -134,7 +134,7 @@ func init() {
 		"quiz.results.answered":      "作答人次",
 		"quiz.results.correct":       "答对人次",
 		"quiz.results.correctRate":   "正确率",
-		"quiz.results.fileName":      "成绩.xlsx",
+		"quiz.results.fileName":      "%s成绩.xlsx",
 		"quiz.yes":                   "是",
 		"quiz.no":                    "否",
 

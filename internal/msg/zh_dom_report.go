@@ -102,11 +102,11 @@ func init() {
 		"report.kind.sameRound":  "不同党员、同一轮次",
 
 		// svg.go
-		"report.chart.onTimeTitle":     " 按时开展率（含经批准顺延补开）",
-		"report.chart.attendanceTitle": " 出勤率",
+		"report.chart.onTimeTitle":     "%s 按时开展率（含经批准顺延补开）",
+		"report.chart.attendanceTitle": "%s 出勤率",
 		"report.chart.onTime":          "按时开展率",
 		"report.chart.attendance":      "出勤率",
 		"report.chart.selfStudy":       "会前自学完成率",
-		"report.chart.trendTitle":      " 各轮趋势",
+		"report.chart.trendTitle":      "%s 各轮趋势",
 	})
 }

@@ -16,7 +16,7 @@ func init() {
 		"study.type_mismatch":          "文件名“%s”与文件实际内容（%s）不符，请检查后重新上传",
 		"study.type.pdf":               "PDF 文档",
 		"study.type.docx":              "Word 文档",
-		"study.type.imageSuffix":       " 图片",
+		"study.type.image":             "%s 图片",
 		"study.attachment.defaultName": "附件",
 		"study.too_many_files":         "每份资料最多 20 个附件",
 		"study.noun.attachment":        "附件",

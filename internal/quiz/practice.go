@@ -281,7 +281,7 @@ func loadSession(ctx context.Context, q db.Querier, id, memberID int64, lock str
 	x, err := scanSession(q.QueryRow(ctx, `SELECT `+sessionCols+` FROM practice_sessions s LEFT JOIN question_sets qs ON qs.id = s.set_id
 		WHERE s.id = ? AND s.member_id = ?`+lock, id, memberID))
 	if db.IsNoRows(err) {
-		return x, errs.NotFoundf(msg.T("quiz.loadSession"))
+		return x, errs.NotFoundf(msg.T("quiz.noun.practice"))
 	}
 	return x, errs.Wrap(err, "session")
 }

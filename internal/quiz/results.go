@@ -379,7 +379,7 @@ func (s *Service) GradeShort(ctx context.Context, p *auth.Principal, examID, att
 	return s.DB.InTx(ctx, func(tx *db.Tx) error {
 		a, err := scanAttempt(tx.QueryRow(ctx, `SELECT `+attemptCols+` FROM exam_attempts WHERE id = ? AND exam_id = ?`+tx.ForUpdate(), attemptID, examID))
 		if db.IsNoRows(err) {
-			return errs.NotFoundf(msg.T("quiz.gradeShort"))
+			return errs.NotFoundf(msg.T("quiz.noun.answerSheet"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "attempt")
@@ -446,7 +446,7 @@ func (s *Service) ResultsXLSX(ctx context.Context, p *auth.Principal, examID int
 	if err := audit.RecordNow(ctx, s.DB, p.Actor(), "exam.export", "exam:"+strconv.FormatInt(examID, 10), map[string]any{"people": len(res.People)}, audit.OK); err != nil {
 		return "", nil, err
 	}
-	return res.Exam.Title + msg.T("quiz.results.fileName"), buf.Bytes(), nil
+	return msg.T("quiz.results.fileName", res.Exam.Title), buf.Bytes(), nil
 }
 
 func yesNo(b bool) string {

@@ -109,7 +109,7 @@ func (d *Dashboard) Charts() []string {
 			comp = append(comp, Bar{r.Org.Name, r.F.ComplianceRate(), fmt.Sprintf("%.0f%%（%d/%d）", r.F.ComplianceRate()*100, r.F.Compliant(), r.F.Units)})
 			att = append(att, Bar{r.Org.Name, r.F.Attendance(), fmt.Sprintf("%.0f%%", r.F.Attendance()*100)})
 		}
-		out = append(out, BarChart(d.RoundLabel+msg.T("report.chart.onTimeTitle"), comp), BarChart(d.RoundLabel+msg.T("report.chart.attendanceTitle"), att))
+		out = append(out, BarChart(msg.T("report.chart.onTimeTitle", d.RoundLabel), comp), BarChart(msg.T("report.chart.attendanceTitle", d.RoundLabel), att))
 	}
 	if len(d.Trend) > 0 {
 		var labels []string
@@ -122,7 +122,7 @@ func (d *Dashboard) Charts() []string {
 			att.Values = append(att.Values, t.F.Attendance())
 			self.Values = append(self.Values, t.F.SelfStudy())
 		}
-		out = append(out, LineChart(d.Org.Name+msg.T("report.chart.trendTitle"), labels, []Series{comp, att, self}))
+		out = append(out, LineChart(msg.T("report.chart.trendTitle", d.Org.Name), labels, []Series{comp, att, self}))
 	}
 	return out
 }

@@ -103,7 +103,7 @@ func kindLabel(mime string) string {
 	case DOCX:
 		return msg.T("study.type.docx")
 	}
-	return strings.ToUpper(strings.TrimPrefix(mime, "image/")) + msg.T("study.type.imageSuffix")
+	return msg.T("study.type.image", strings.ToUpper(strings.TrimPrefix(mime, "image/")))
 }
 
 // cleanName keeps the last path element of an upload's name, valid UTF-8
