@@ -11,10 +11,10 @@ import (
 // it never panics on a bad event.
 func (e *Engine) Apply(ev Event) error {
 	if ev.Seq != e.st.Seq+1 {
-		return errEvent(ev, "序号应为%d", e.st.Seq+1)
+		return errEvent(ev, "event_invalid.seq", e.st.Seq+1)
 	}
 	if ev.At < e.st.Now {
-		return errEvent(ev, "时间倒退")
+		return errEvent(ev, "event_invalid.time_backwards")
 	}
 	if err := e.fold(ev); err != nil {
 		return err
@@ -26,24 +26,24 @@ func (e *Engine) Apply(ev Event) error {
 func (e *Engine) fold(ev Event) error {
 	st := &e.st
 	q := st.Question
-	bad := func(why string) error { return errEvent(ev, "%s", why) }
+	bad := func(key string) error { return errEvent(ev, key) }
 	// Events about the current question need a running match and a question.
 	switch ev.Type {
 	case EvDelayMeasured, EvDevicesChecked, EvMatchStarted, EvQuestionShown, EvMatchFinished:
 	default:
 		if st.Status != StatusRunning || q == nil {
-			return bad("没有进行中的题目")
+			return bad("event_invalid.no_question")
 		}
 	}
 	switch ev.Type {
 	case EvDelayMeasured:
 		if _, ok := e.teams[ev.Team]; !ok || ev.Device == "" || ev.Delay < 0 || ev.Delay > MaxDelay || st.Status == StatusFinished {
-			return bad("设备延迟无效")
+			return bad("event_invalid.delay")
 		}
 		d := DeviceDelay{Device: ev.Device, Team: ev.Team, Delay: ev.Delay}
 		if i, ok := e.deviceIndex(ev.Device); ok {
 			if st.Devices[i].Team != ev.Team {
-				return bad("设备所属参赛队不符")
+				return bad("event_invalid.device_team")
 			}
 			st.Devices[i] = d
 		} else {
@@ -52,32 +52,32 @@ func (e *Engine) fold(ev Event) error {
 
 	case EvDevicesChecked:
 		if st.Status != StatusSetup {
-			return bad("比赛已开始")
+			return bad("event_invalid.started")
 		}
 		st.DevicesChecked = true
 
 	case EvMatchStarted:
 		if st.Status != StatusSetup {
-			return bad("比赛已开始")
+			return bad("event_invalid.started")
 		}
 		st.Status = StatusRunning
 
 	case EvQuestionShown:
 		if st.Status != StatusRunning || (q != nil && q.Phase != PhaseScored) {
-			return bad("上一题尚未计分")
+			return bad("event_invalid.unscored")
 		}
 		seg, idx, ok := e.next()
 		if !ok || ev.Segment != seg || ev.Index != idx || ev.Token == "" {
-			return bad("题目顺序不符")
+			return bad("event_invalid.question_order")
 		}
 		s := e.cfg.Segments[seg]
 		ref := s.Questions[idx]
 		ref.Options = slices.Clone(ref.Options)
 		if ev.Question != ref.ID {
-			return bad("题目编号不符")
+			return bad("event_invalid.question_id")
 		}
 		if _, ok := e.teams[ev.Team]; ok == (s.Kind == Buzzer) {
-			return bad("答题队无效")
+			return bad("event_invalid.answering_team")
 		}
 		e.archive()
 		nq := &QuestionState{Ref: ref, Segment: seg, Index: idx, Kind: s.Kind, Token: ev.Token, Team: ev.Team, Attempt: 1}
@@ -89,21 +89,21 @@ func (e *Engine) fold(ev Event) error {
 
 	case EvStakeChosen:
 		if q.Phase != PhaseStake || ev.Team != q.Team || !slices.Contains(e.cfg.Segments[q.Segment].RiskValues, ev.Value) {
-			return bad("选分无效")
+			return bad("event_invalid.stake")
 		}
 		q.Stake = ev.Value
 		q.setPhase(PhaseReading)
 
 	case EvBuzzersOpened:
 		if q.Phase != PhaseReading || q.Kind != Buzzer || ev.Token != q.Token {
-			return bad("不能开放抢答")
+			return bad("event_invalid.buzz_open")
 		}
 		q.setPhase(PhaseOpen)
 
 	case EvAnswerStarted:
 		ok := (q.Phase == PhaseReading && q.Kind != Buzzer) || (q.Phase == PhaseBuzzed && q.Team != "")
 		if !ok || ev.Team != q.Team || ev.Deadline < ev.At {
-			return bad("不能开始作答")
+			return bad("event_invalid.answer_start")
 		}
 		q.Deadline = ev.Deadline
 		q.setPhase(PhaseAnswering)
@@ -111,7 +111,7 @@ func (e *Engine) fold(ev Event) error {
 	case EvBuzzFoul:
 		i, ok := e.teams[ev.Team]
 		if !ok || q.Phase != PhaseReading || q.Kind != Buzzer || ev.Token != q.Token || ev.Value < 0 || slices.Contains(q.Fouls, ev.Team) {
-			return bad("犯规记录无效")
+			return bad("event_invalid.foul")
 		}
 		q.Presses = append(q.Presses, Press{Seq: ev.Seq, Team: ev.Team, Device: ev.Device, Attempt: q.Attempt, Arrival: ev.At, Adjusted: ev.At, Foul: true})
 		q.Fouls = append(q.Fouls, ev.Team)
@@ -125,10 +125,10 @@ func (e *Engine) fold(ev Event) error {
 
 	case EvBuzzPressed:
 		if _, ok := e.teams[ev.Team]; !ok || q.Kind != Buzzer || ev.Token != q.Token || slices.Contains(q.LockedOut, ev.Team) || q.pressed(ev.Team) {
-			return bad("按键记录无效")
+			return bad("event_invalid.buzz")
 		}
 		if ev.Adjusted > ev.At || ev.At-ev.Adjusted > e.cfg.DelayCap {
-			return bad("按键校正时间无效")
+			return bad("event_invalid.buzz_time")
 		}
 		late := true
 		switch {
@@ -139,40 +139,40 @@ func (e *Engine) fold(ev Event) error {
 		case q.Phase == PhaseBuzzed && q.Team == "":
 			late = false
 		case q.Phase == PhaseReading || q.Phase == PhaseStake:
-			return bad("抢答尚未开放")
+			return bad("event_invalid.buzz_not_open")
 		}
 		if late != ev.Late || (late && q.Team == "") {
-			return bad("迟到标记不符")
+			return bad("event_invalid.late_flag")
 		}
 		q.Presses = append(q.Presses, Press{Seq: ev.Seq, Team: ev.Team, Device: ev.Device, Attempt: q.Attempt, Arrival: ev.At, Adjusted: ev.Adjusted, Late: late})
 
 	case EvBuzzDraw, EvBuzzWon, EvBuzzReopened:
 		if q.Phase != PhaseBuzzed || q.Team != "" || len(ev.Order) == 0 {
-			return bad("抢答裁定无效")
+			return bad("event_invalid.buzz_result")
 		}
 		for _, t := range ev.Order {
 			if !q.pressed(t) {
-				return bad("抢答裁定含未按键的队")
+				return bad("event_invalid.buzz_result_unpressed")
 			}
 		}
 		q.Tied = slices.Clone(ev.Order)
 		switch ev.Type {
 		case EvBuzzWon:
 			if !q.pressed(ev.Team) {
-				return bad("抢到的队未按键")
+				return bad("event_invalid.winner_unpressed")
 			}
 			q.Team = ev.Team
 			q.WindowEnd = 0
 		case EvBuzzReopened:
 			if ev.Token == "" || ev.Token == q.Token {
-				return bad("重新抢答须换新令牌")
+				return bad("event_invalid.rebuzz_token")
 			}
 			q.reopen(ev.Token)
 		}
 
 	case EvJudgingStarted:
 		if q.Phase != PhaseAnswering {
-			return bad("不在作答阶段")
+			return bad("event_invalid.not_answering")
 		}
 		if err := e.startJudging(q, ev); err != nil {
 			return err
@@ -180,7 +180,7 @@ func (e *Engine) fold(ev Event) error {
 
 	case EvVoteCast:
 		if q.Phase != PhaseJudging || !slices.Contains(q.Eligible, ev.Judge) || q.voted(ev.Judge) || !ev.Verdict.valid() {
-			return bad("投票无效")
+			return bad("event_invalid.vote")
 		}
 		q.Votes = append(q.Votes, Vote{Judge: ev.Judge, Verdict: ev.Verdict, At: ev.At})
 		if _, ok := decide(e.cfg.JudgeRule, len(q.Eligible), q.Votes); !ok && len(q.Votes) == len(q.Eligible) {
@@ -190,20 +190,20 @@ func (e *Engine) fold(ev Event) error {
 	case EvJudged:
 		ok := q.Phase == PhaseJudging || (q.Phase == PhaseAnswering && e.cfg.Timeout == TimeoutWrong)
 		if !ok || !ev.Verdict.valid() {
-			return bad("评判结果无效")
+			return bad("event_invalid.verdict")
 		}
 
 	case EvOverridden:
 		j, ok := e.judges[ev.Judge]
 		if !ok || !e.cfg.Judges[j].Chief || ev.Reason == "" || !ev.Verdict.valid() || (q.Phase != PhaseJudging && q.Phase != PhaseScored) {
-			return bad("改判无效")
+			return bad("event_invalid.override")
 		}
 		q.Deadlock = false
 
 	case EvScored:
 		i, ok := e.teams[ev.Team]
 		if !ok || ev.Team != q.Team || !ev.Verdict.valid() || (q.Phase != PhaseJudging && q.Phase != PhaseAnswering && q.Phase != PhaseScored) {
-			return bad("计分无效")
+			return bad("event_invalid.score")
 		}
 		e.addScore(&st.Teams[i], q.Kind, ev.Verdict, ev.Value, 1)
 		q.Outcomes = append(q.Outcomes, Outcome{Team: ev.Team, Verdict: ev.Verdict, Delta: ev.Value})
@@ -213,7 +213,7 @@ func (e *Engine) fold(ev Event) error {
 	case EvScoreReversed:
 		o := q.lastOutcome()
 		if q.Phase != PhaseScored || o == nil || o.Team != ev.Team || o.Delta != ev.Value {
-			return bad("撤销计分无效")
+			return bad("event_invalid.unscore")
 		}
 		e.addScore(&st.Teams[e.teams[o.Team]], q.Kind, o.Verdict, -o.Delta, -1)
 		o.Reversed = true
@@ -221,7 +221,7 @@ func (e *Engine) fold(ev Event) error {
 	case EvAppealOpened:
 		n := len(q.Outcomes)
 		if q.Phase != PhaseScored || n == 0 || !q.Outcomes[n-1].Reversed || q.Outcomes[n-1].Team != ev.Team || q.Team != ev.Team || slices.Contains(q.Appeals, ev.Team) {
-			return bad("申诉无效")
+			return bad("event_invalid.appeal")
 		}
 		q.Appeals = append(q.Appeals, ev.Team)
 		if err := e.startJudging(q, ev); err != nil {
@@ -230,7 +230,7 @@ func (e *Engine) fold(ev Event) error {
 
 	case EvQuestionReopened:
 		if q.Phase != PhaseScored || q.Kind != Buzzer || ev.Team != q.Team || ev.Token == "" || ev.Token == q.Token {
-			return bad("重新开放无效")
+			return bad("event_invalid.reopen")
 		}
 		if !slices.Contains(q.LockedOut, ev.Team) {
 			q.LockedOut = append(q.LockedOut, ev.Team)
@@ -239,20 +239,20 @@ func (e *Engine) fold(ev Event) error {
 
 	case EvQuestionClosed:
 		if q.Phase != PhaseOpen && q.Phase != PhaseReading && q.Phase != PhaseStake {
-			return bad("不能结束本题")
+			return bad("event_invalid.end_question")
 		}
 		q.setPhase(PhaseScored)
 
 	case EvMatchFinished:
 		if st.Status != StatusRunning || (q != nil && q.Phase != PhaseScored) {
-			return bad("不能结束比赛")
+			return bad("event_invalid.end_match")
 		}
 		e.archive()
 		st.Question = nil
 		st.Status = StatusFinished
 
 	default:
-		return bad("未知事件类型")
+		return bad("event_invalid.unknown_type")
 	}
 	return nil
 }
@@ -276,7 +276,7 @@ func (e *Engine) windowEnd(first time.Duration) time.Duration {
 func (e *Engine) startJudging(q *QuestionState, ev Event) error {
 	for i, j := range ev.Order {
 		if _, ok := e.judges[j]; !ok || slices.Contains(ev.Order[:i], j) {
-			return errEvent(ev, "评委名单无效")
+			return errEvent(ev, "event_invalid.judge_order")
 		}
 	}
 	q.Eligible = slices.Clone(ev.Order)

@@ -1,7 +1,6 @@
 package contest
 
 import (
-	"fmt"
 	"slices"
 	"time"
 )
@@ -180,16 +179,14 @@ func (c Config) withDefaults() Config {
 
 // Validate reports the first problem that makes the config unusable.
 func (c Config) Validate() error {
-	bad := func(format string, a ...any) error {
-		return &Error{Code: "config_invalid", Message: "比赛配置有误：" + fmt.Sprintf(format, a...)}
-	}
+	bad := func(key string, a ...any) error { return fail(key, a...) }
 	if len(c.Teams) < 1 {
-		return bad("至少需要一支参赛队")
+		return bad("config_invalid.no_teams")
 	}
 	teams := map[string]bool{}
 	for _, t := range c.Teams {
 		if t.ID == "" || teams[t.ID] {
-			return bad("参赛队编号为空或重复（%q）", t.ID)
+			return bad("config_invalid.team_id", t.ID)
 		}
 		teams[t.ID] = true
 	}
@@ -197,7 +194,7 @@ func (c Config) Validate() error {
 	chiefs := 0
 	for _, j := range c.Judges {
 		if j.ID == "" || judges[j.ID] {
-			return bad("评委编号为空或重复（%q）", j.ID)
+			return bad("config_invalid.judge_id", j.ID)
 		}
 		judges[j.ID] = true
 		if j.Chief {
@@ -205,64 +202,64 @@ func (c Config) Validate() error {
 		}
 	}
 	if chiefs > 1 {
-		return bad("主评委只能有一位")
+		return bad("config_invalid.chiefs")
 	}
 	if len(c.Segments) == 0 {
-		return bad("至少需要一个环节")
+		return bad("config_invalid.no_segments")
 	}
 	qids := map[string]bool{}
 	for i, s := range c.Segments {
 		switch s.Kind {
 		case Compulsory, Buzzer, Risk:
 		default:
-			return bad("第%d个环节类型无效（%q）", i+1, s.Kind)
+			return bad("config_invalid.segment_kind", i+1, s.Kind)
 		}
 		if len(s.Questions) == 0 {
-			return bad("第%d个环节没有题目", i+1)
+			return bad("config_invalid.segment_empty", i+1)
 		}
 		if s.Points < 0 || s.WrongPenalty < 0 || s.AnswerTime < 0 {
-			return bad("第%d个环节分值或时间为负", i+1)
+			return bad("config_invalid.segment_negative", i+1)
 		}
 		if s.Foul != nil && s.Foul.Points < 0 {
-			return bad("第%d个环节犯规扣分为负", i+1)
+			return bad("config_invalid.segment_penalty", i+1)
 		}
 		if s.Kind == Risk {
 			if len(s.RiskValues) == 0 {
-				return bad("风险题环节需要可选分值")
+				return bad("config_invalid.risk_values")
 			}
 			for _, v := range s.RiskValues {
 				if v <= 0 {
-					return bad("风险题分值必须为正")
+					return bad("config_invalid.risk_value")
 				}
 			}
 		}
 		for _, q := range s.Questions {
 			if q.ID == "" || qids[q.ID] {
-				return bad("题目编号为空或重复（%q）", q.ID)
+				return bad("config_invalid.question_id", q.ID)
 			}
 			qids[q.ID] = true
 			if q.Team != "" && !teams[q.Team] {
-				return bad("题目%q指定的参赛队不存在", q.ID)
+				return bad("config_invalid.question_team", q.ID)
 			}
 		}
 	}
 	if c.AnswerTime < 0 || c.TieWindow < 0 || c.DelayCap < 0 || c.MaxDeviceSpread < 0 {
-		return bad("时间参数不能为负")
+		return bad("config_invalid.times")
 	}
 	switch c.JudgeRule {
 	case "", Majority, Unanimous:
 	default:
-		return bad("评判规则无效（%q）", c.JudgeRule)
+		return bad("config_invalid.judge_rule", c.JudgeRule)
 	}
 	switch c.TieRule {
 	case "", TieFirst, TieDraw, TieReopen:
 	default:
-		return bad("同时抢答规则无效（%q）", c.TieRule)
+		return bad("config_invalid.tie_rule", c.TieRule)
 	}
 	switch c.Timeout {
 	case "", TimeoutJudge, TimeoutWrong:
 	default:
-		return bad("超时规则无效（%q）", c.Timeout)
+		return bad("config_invalid.timeout", c.Timeout)
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package contest
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -386,6 +385,8 @@ func (e *Engine) score(v Verdict, mayReopen bool) error {
 	return nil
 }
 
-func errEvent(ev Event, format string, a ...any) error {
-	return &Error{Code: "event_invalid", Message: fmt.Sprintf("%s（第%d条 %s）：", Message("event_invalid"), ev.Seq, ev.Type) + fmt.Sprintf(format, a...)}
+// errEvent refuses a stored event: key's text names the event by its
+// number and type, then says what does not fit (with a).
+func errEvent(ev Event, key string, a ...any) error {
+	return fail(key, append([]any{ev.Seq, ev.Type}, a...)...)
 }

@@ -87,7 +87,7 @@ type Quiz struct {
 
 // NewQuiz validates cfg and returns a quiz before its first question.
 func NewQuiz(cfg QuizConfig) (*Quiz, error) {
-	bad := func(m string) error { return &Error{Code: "config_invalid", Message: "竞答配置有误：" + m} }
+	bad := func(key string, a ...any) error { return fail(key, a...) }
 	if cfg.AnswerTime == 0 {
 		cfg.AnswerTime = DefaultQuizAnswerTime
 	}
@@ -98,10 +98,10 @@ func NewQuiz(cfg QuizConfig) (*Quiz, error) {
 		cfg.SpeedPoints = DefaultQuizSpeedPoints
 	}
 	if cfg.AnswerTime < 0 || cfg.BasePoints < 0 || cfg.SpeedPoints < 0 {
-		return nil, bad("分值和时间不能为负")
+		return nil, bad("config_invalid.quiz_negative")
 	}
 	if len(cfg.Members) == 0 || len(cfg.Questions) == 0 {
-		return nil, bad("需要参赛人员和题目")
+		return nil, bad("config_invalid.quiz_empty")
 	}
 	z := &Quiz{cfg: cfg, members: make(map[string]int32, len(cfg.Members)), index: -1}
 	z.scores = make([]MemberScore, len(cfg.Members))
@@ -109,10 +109,10 @@ func NewQuiz(cfg QuizConfig) (*Quiz, error) {
 	z.lastChoice = make([]string, len(cfg.Members))
 	for i, m := range cfg.Members {
 		if m.ID == "" {
-			return nil, bad("人员编号为空")
+			return nil, bad("config_invalid.quiz_member_id")
 		}
 		if _, dup := z.members[m.ID]; dup {
-			return nil, bad("人员编号重复：" + m.ID)
+			return nil, bad("config_invalid.quiz_member_dup", m.ID)
 		}
 		z.members[m.ID] = int32(i)
 		z.scores[i] = MemberScore{ID: m.ID, Name: m.Name, Unit: m.Unit}
@@ -120,11 +120,11 @@ func NewQuiz(cfg QuizConfig) (*Quiz, error) {
 	ids := map[string]bool{}
 	for _, q := range cfg.Questions {
 		if q.ID == "" || ids[q.ID] || len(q.Options) < 2 || len(q.Options) > 26 || q.AnswerTime < 0 {
-			return nil, bad("题目编号为空或重复，或选项数不在2到26之间")
+			return nil, bad("config_invalid.quiz_question")
 		}
 		ids[q.ID] = true
 		if a, ok := normalizeChoice(q.Answer, len(q.Options)); !ok || a != q.Answer {
-			return nil, bad("题目" + q.ID + "的答案须为按字母顺序排列的选项字母")
+			return nil, bad("config_invalid.quiz_answer", q.ID)
 		}
 	}
 	return z, nil
@@ -251,12 +251,12 @@ func (z *Quiz) decide(cmd Command, now time.Duration) (Event, error) {
 // Apply folds one quiz event.
 func (z *Quiz) Apply(ev Event) error {
 	if ev.Seq != z.seq+1 || ev.At < z.now {
-		return errEvent(ev, "序号或时间不连续")
+		return errEvent(ev, "event_invalid.quiz_seq")
 	}
 	switch ev.Type {
 	case EvQuizOpened:
 		if z.open || ev.Index != z.index+1 || ev.Index >= len(z.cfg.Questions) || ev.Question != z.cfg.Questions[ev.Index].ID || ev.Token == "" || ev.Deadline < ev.At {
-			return errEvent(ev, "开题无效")
+			return errEvent(ev, "event_invalid.quiz_open")
 		}
 		z.index, z.open, z.token = ev.Index, true, ev.Token
 		z.openedAt, z.deadline = ev.At, ev.Deadline
@@ -265,7 +265,7 @@ func (z *Quiz) Apply(ev Event) error {
 	case EvQuizAnswered:
 		m, ok := z.members[ev.Member]
 		if !ok || !z.open || z.lastAnswered[m] == int32(z.index+1) || (ev.Question != "" && ev.Question != z.cfg.Questions[z.index].ID) || ev.At >= z.deadline || ev.Elapsed != ev.At-z.openedAt || !ev.Verdict.valid() || ev.Value < 0 || ev.Speed < 0 {
-			return errEvent(ev, "作答记录无效")
+			return errEvent(ev, "event_invalid.quiz_answer")
 		}
 		z.lastAnswered[m] = int32(z.index + 1)
 		z.lastChoice[m] = ev.Choice
@@ -283,7 +283,7 @@ func (z *Quiz) Apply(ev Event) error {
 		}
 	case EvQuizClosed:
 		if !z.open {
-			return errEvent(ev, "题目未开放")
+			return errEvent(ev, "event_invalid.quiz_not_open")
 		}
 		z.open = false
 		if z.index == len(z.cfg.Questions)-1 {
@@ -292,7 +292,7 @@ func (z *Quiz) Apply(ev Event) error {
 			z.final = z.buildFinal()
 		}
 	default:
-		return errEvent(ev, "未知事件类型")
+		return errEvent(ev, "event_invalid.unknown_type")
 	}
 	z.seq, z.now = ev.Seq, ev.At
 	return nil

@@ -146,7 +146,7 @@ func Advance(plan StagePlan, results []MatchResult, seed uint64) (Advancement, e
 	seen := map[string]bool{}
 	for _, r := range results {
 		if r.Match == "" || seen[r.Match] || r.Round < 0 || r.Round > plan.PreliminaryRounds {
-			return Advancement{}, &Error{Code: "config_invalid", Message: "预赛成绩有误：场次编号为空、重复或轮次超出范围"}
+			return Advancement{}, fail("config_invalid.results")
 		}
 		seen[r.Match] = true
 	}

@@ -68,7 +68,7 @@ type TeamEvent struct {
 
 // NewTeamEvent validates cfg.
 func NewTeamEvent(cfg TeamEventConfig) (*TeamEvent, error) {
-	bad := &Error{Code: "config_invalid", Message: "团体项目配置有误：参赛队或项目编号为空、重复，或计分方式无效"}
+	bad := fail("config_invalid.team_event")
 	t := &TeamEvent{cfg: cfg, teams: map[string]int{}, projects: map[string]int{}}
 	for i, tm := range cfg.Teams {
 		if _, dup := t.teams[tm.ID]; tm.ID == "" || dup {
@@ -255,18 +255,18 @@ const MaxTime = 24 * 3600 * 1000
 // Chinese sentence for the referee.
 func (s ProjectScoring) ParseValue(in string) (int64, error) {
 	in = strings.TrimSpace(strings.NewReplacer("：", ":", "。", ".", "秒", "", "分", "", "第", "", "名", "").Replace(in))
-	bad := func(m string) (int64, error) { return 0, &Error{Code: "team_event_invalid", Message: m} }
+	bad := func(key string) (int64, error) { return 0, fail(key) }
 	switch s {
 	case ScorePoints:
 		n, err := strconv.ParseInt(in, 10, 64)
 		if err != nil || n < 0 || n > 1_000_000 {
-			return bad("成绩须为0至1000000的整数")
+			return bad("team_event_invalid.points")
 		}
 		return n, nil
 	case ScoreRank:
 		n, err := strconv.ParseInt(in, 10, 64)
 		if err != nil || n < 1 || n > 999 {
-			return bad("名次须为1至999的整数")
+			return bad("team_event_invalid.rank")
 		}
 		return n, nil
 	case ScoreTime:
@@ -274,23 +274,23 @@ func (s ProjectScoring) ParseValue(in string) (int64, error) {
 		if m, sec, ok := strings.Cut(in, ":"); ok {
 			n, err := strconv.ParseInt(m, 10, 64)
 			if err != nil || n < 0 || strings.Contains(sec, ":") {
-				return bad("用时格式有误，如 83.4 或 1:23.4")
+				return bad("team_event_invalid.time_format")
 			}
 			min, in = n, sec
 		}
 		whole, frac, _ := strings.Cut(in, ".")
 		sec, err := strconv.ParseInt(whole, 10, 64)
 		if err != nil || sec < 0 || (min > 0 && sec >= 60) || len(frac) > 3 || strings.Trim(frac, "0123456789") != "" {
-			return bad("用时格式有误，如 83.4 或 1:23.4（最多精确到毫秒）")
+			return bad("team_event_invalid.time_precision")
 		}
 		ms, _ := strconv.ParseInt((frac + "000")[:3], 10, 64)
 		v := (min*60+sec)*1000 + ms
 		if v <= 0 || v > MaxTime {
-			return bad("用时须大于0且不超过24小时")
+			return bad("team_event_invalid.time_range")
 		}
 		return v, nil
 	}
-	return bad("计分方式无效")
+	return bad("team_event_invalid.scoring")
 }
 
 // FormatValue shows a stored value the way ParseValue reads it.
@@ -315,7 +315,7 @@ func (s ProjectScoring) FormatValue(v int64) string {
 // ParsePlacement reads a placement points table ("10,8,6,5"): whole
 // numbers from 0 to 1000, not increasing, at most 50 places.
 func ParsePlacement(in string) ([]int, error) {
-	bad := &Error{Code: "team_event_invalid", Message: "名次分值须为逗号分隔、由高到低的整数，如 10,8,6,5,4,3,2,1"}
+	bad := fail("team_event_invalid.placement")
 	var out []int
 	for _, f := range strings.FieldsFunc(in, func(r rune) bool { return r == ',' || r == '，' || r == '、' || r == ' ' }) {
 		n, err := strconv.Atoi(f)

@@ -9,6 +9,7 @@ import (
 
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // How several instances share one contest
@@ -37,7 +38,7 @@ const forwardTimeout = 5 * time.Second
 
 // errMoving is what a screen hears when its command reached no owner: the
 // owner died and the lease has not been taken over yet.
-var errMoving = errs.E(errs.Unprocessable, "contest_moving", "比赛正在切换服务器，请稍后重试")
+var errMoving = errs.E(errs.Unprocessable, "contest_moving", msg.T("live.contest_moving"))
 
 // cluster is a hub's part in a deployment of several instances. Its fields
 // belong to the hub goroutine, except owner, which mirrors owning for the
@@ -334,7 +335,7 @@ func (h *Hub) serveForwarded(req []byte, respond func([]byte)) {
 	}
 	var f fwdRequest
 	if err := json.Unmarshal(req, &f); err != nil {
-		answer(Reply{Err: errs.E(errs.Invalid, "bad_command", "指令格式有误")})
+		answer(Reply{Err: errs.E(errs.Invalid, "bad_command", msg.T("live.bad_command"))})
 		return
 	}
 	h.Submit(f.Cmd, answer)

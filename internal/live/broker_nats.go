@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+
+	"xuejiangping/internal/msg"
 )
 
 // NATS is the broker for several instances: core NATS subjects
@@ -40,7 +42,7 @@ func DialNATS(url, name string, log *slog.Logger) (*NATS, error) {
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { log.Warn("nats", "err", err) }),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("连接 NATS 失败（%s）: %w", url, err)
+		return nil, fmt.Errorf(msg.T("live.nats.connect"), url, err)
 	}
 	return &NATS{nc: nc, prefix: "xuejiangping.contest."}, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Limits of the hub.
@@ -23,7 +24,7 @@ const (
 )
 
 // ErrBusy is returned when a contest's command queue is full.
-var ErrBusy = errs.E(errs.TooMany, "contest_busy", "服务器繁忙，请稍后再按")
+var ErrBusy = errs.E(errs.TooMany, "contest_busy", msg.T("live.contest_busy"))
 
 // Reply answers one command: the events it produced, or why it was refused.
 type Reply struct {
@@ -240,9 +241,20 @@ func matchInfo(c Contest, cfg contest.Config) []byte {
 func asErr(err error) error {
 	var ce *contest.Error
 	if errors.As(err, &ce) {
-		return errs.E(errs.Unprocessable, ce.Code, ce.Message)
+		return errs.E(errs.Unprocessable, ce.Code, refusalText(ce))
 	}
 	return err
+}
+
+// refusalText is the catalog's text for an engine refusal (contest.err.<key>,
+// formatted with the refusal's arguments), or the engine's own Chinese when
+// the catalog has no entry for it. The engine imports nothing of ours, so
+// this is where its text joins the catalog.
+func refusalText(ce *contest.Error) string {
+	if k := "contest.err." + ce.Key; ce.Key != "" && msg.Has(k) {
+		return msg.T(k, ce.Args...)
+	}
+	return ce.Message
 }
 
 // Submit queues a command; reply is called from the hub goroutine once the
@@ -252,7 +264,7 @@ func (h *Hub) Submit(cmd contest.Command, reply func(Reply)) {
 	select {
 	case h.reqs <- request{cmd: cmd, reply: reply}:
 	case <-h.stopped:
-		reply(Reply{Err: errs.E(errs.Unprocessable, "contest_closed", "比赛连接已关闭，请刷新")})
+		reply(Reply{Err: errs.E(errs.Unprocessable, "contest_closed", msg.T("live.contest_closed"))})
 	default:
 		reply(Reply{Err: ErrBusy})
 	}
@@ -277,13 +289,13 @@ func (h *Hub) Subscribe(sub *Sub, since int64) ([]byte, error) {
 	select {
 	case h.subReqs <- r:
 	case <-h.stopped:
-		return nil, errs.E(errs.Unprocessable, "contest_closed", "比赛连接已关闭，请刷新")
+		return nil, errs.E(errs.Unprocessable, "contest_closed", msg.T("live.contest_closed"))
 	}
 	select {
 	case b := <-r.done:
 		return b, nil
 	case <-h.stopped:
-		return nil, errs.E(errs.Unprocessable, "contest_closed", "比赛连接已关闭，请刷新")
+		return nil, errs.E(errs.Unprocessable, "contest_closed", msg.T("live.contest_closed"))
 	}
 }
 
@@ -412,7 +424,7 @@ func (h *Hub) process(ctx context.Context, batch []request) bool {
 			h.log.Error("contest log write failed", "contest", h.id, "err", err)
 			for i, r := range batch {
 				_ = i
-				r.reply(Reply{Err: errs.E(errs.Unprocessable, "contest_log", "记录比赛事件失败，请重试")})
+				r.reply(Reply{Err: errs.E(errs.Unprocessable, "contest_log", msg.T("live.contest_log"))})
 			}
 			return false
 		}

@@ -7,6 +7,7 @@ import (
 
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Lease timing when several instances serve contests: the owner renews well
@@ -54,7 +55,7 @@ func (s *Store) AcquireLease(ctx context.Context, id int64, owner string, now ti
 		return err
 	})
 	if errors.Is(err, db.ErrForeignKey) {
-		return false, errs.NotFoundf("比赛")
+		return false, errs.NotFoundf(msg.T("live.noun.contest"))
 	}
 	if errors.Is(err, db.ErrUnique) {
 		// Another instance inserted the first lease row at the same moment.

@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 
 	"xuejiangping/internal/audit"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/quiz"
 )
 
@@ -39,11 +39,11 @@ var QuizTypes = []quiz.Type{quiz.Single, quiz.Multiple, quiz.TrueFalse}
 // Chinese reason, nothing added, when the bank cannot supply Count.
 func (s *Store) DrawFromBank(ctx context.Context, a audit.Actor, id int64, in BankDraw) (int, error) {
 	if in.Count < 1 || in.Count > MaxDraw {
-		return 0, fieldErr("count", "抽题数量须在1至"+strconv.Itoa(MaxDraw)+"之间")
+		return 0, fieldErr("count", msg.T("live.draw.badCount", MaxDraw))
 	}
 	for _, t := range in.Types {
 		if !t.Valid() {
-			return 0, fieldErr("types", "题型无效")
+			return 0, fieldErr("types", msg.T("live.draw.badType"))
 		}
 	}
 	var added int
@@ -64,11 +64,11 @@ func (s *Store) DrawFromBank(ctx context.Context, a audit.Actor, id int64, in Ba
 			return err
 		}
 		if len(pool) < in.Count {
-			msg := "符合条件的题目只有" + strconv.Itoa(len(pool)) + "道（已排除本场已有的题目），不够抽取" + strconv.Itoa(in.Count) + "道"
+			text := msg.T("live.draw.short", len(pool), in.Count)
 			if kind == "quiz" {
-				msg += "；线上竞答只能使用单选、多选和判断题"
+				text += msg.T("live.draw.short.quiz")
 			}
-			return fieldErr("count", msg)
+			return fieldErr("count", text)
 		}
 		var seed [16]byte
 		_, _ = crand.Read(seed[:])
@@ -98,7 +98,7 @@ func contestKind(ctx context.Context, tx *db.Tx, id int64) (string, error) {
 func checkSegment(ctx context.Context, tx *db.Tx, id int64, seg int) error {
 	var ok int
 	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contest_segments WHERE contest_id = ? AND position = ?`, id, seg).Scan(&ok); err != nil || ok == 0 {
-		return fieldErr("segment", "请先选择环节")
+		return fieldErr("segment", msg.T("live.draw.noSegment"))
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func loadBankQuestions(ctx context.Context, tx *db.Tx, setID int64) ([]quiz.Ques
 	if setID != 0 {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM question_sets WHERE id = ?`, setID).Scan(&n); err != nil || n == 0 {
-			return nil, fieldErr("set", "题集不存在")
+			return nil, fieldErr("set", msg.T("live.draw.noSet"))
 		}
 		q += ` JOIN question_set_items i ON i.question_id = q.id WHERE i.set_id = ? ORDER BY i.position`
 		args = append(args, setID)

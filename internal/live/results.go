@@ -11,6 +11,7 @@ import (
 
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Results is a contest's outcome as the results page and the export show it,
@@ -261,40 +262,40 @@ func ExportXLSX(r Results) ([]byte, error) {
 		for _, p := range r.Persons {
 			rows = append(rows, []any{p.Rank, p.Name, p.Unit, p.Answered, p.Correct, p.Base, p.Speed, p.Points, float64(p.Time.Milliseconds()) / 1000})
 		}
-		err = write("个人成绩", []string{"名次", "姓名", "支部", "作答", "答对", "答对得分", "速度分", "总分", "答对用时(秒)"}, rows)
+		err = write(msg.T("live.export.sheet.persons"), []string{msg.T("live.export.col.rank"), msg.T("live.export.col.name"), msg.T("live.export.col.branch"), msg.T("live.export.col.answered"), msg.T("live.export.col.correct"), msg.T("live.export.col.base"), msg.T("live.export.col.speed"), msg.T("live.export.col.total"), msg.T("live.export.col.time")}, rows)
 		rows = nil
 		for _, b := range r.Branches {
 			rows = append(rows, []any{b.Rank, b.Unit, b.Participants, b.Correct, b.Speed, b.Points, float64(b.Average) / 100})
 		}
 		if err == nil {
-			err = write("支部成绩", []string{"名次", "支部", "参与人数", "答对题数", "速度分", "总分", "人均分"}, rows)
+			err = write(msg.T("live.export.sheet.branches"), []string{msg.T("live.export.col.rank"), msg.T("live.export.col.branch"), msg.T("live.export.col.participants"), msg.T("live.export.col.correctCount"), msg.T("live.export.col.speed"), msg.T("live.export.col.total"), msg.T("live.export.col.average")}, rows)
 		}
 		rows = nil
 		for _, q := range r.QuizItems {
 			rows = append(rows, []any{q.No, q.Text, q.Answer, q.Answered, q.Correct})
 		}
 		if err == nil {
-			err = write("题目", []string{"序号", "题目", "答案", "作答人数", "答对人数"}, rows)
+			err = write(msg.T("live.export.sheet.questions"), []string{msg.T("live.export.col.no"), msg.T("live.export.col.question"), msg.T("live.export.col.answer"), msg.T("live.export.col.answeredCount"), msg.T("live.export.col.correctPeople")}, rows)
 		}
 	} else {
 		var rows [][]any
 		for _, s := range r.Standings {
 			rows = append(rows, []any{s.Rank, s.Name, s.Unit, s.Score, s.Compulsory, s.Buzzer, s.Risk, s.FoulPoints, s.Fouls, s.Correct, s.Wrong})
 		}
-		err = write("成绩", []string{"名次", "参赛队", "单位", "总分", "必答", "抢答", "风险", "犯规扣分", "犯规次数", "答对", "答错"}, rows)
+		err = write(msg.T("live.export.sheet.standings"), []string{msg.T("live.export.col.rank"), msg.T("live.export.col.team"), msg.T("live.export.col.unit"), msg.T("live.export.col.total"), msg.T("live.export.col.compulsory"), msg.T("live.export.col.buzzer"), msg.T("live.export.col.risk"), msg.T("live.export.col.foulPoints"), msg.T("live.export.col.fouls"), msg.T("live.export.col.correct"), msg.T("live.export.col.wrong")}, rows)
 		rows = nil
 		for _, q := range r.Questions {
 			rows = append(rows, []any{q.No, q.Segment, q.Text, q.Answer, q.Outcome})
 		}
 		if err == nil {
-			err = write("题目", []string{"序号", "环节", "题目", "答案", "结果"}, rows)
+			err = write(msg.T("live.export.sheet.questions"), []string{msg.T("live.export.col.no"), msg.T("live.export.col.segment"), msg.T("live.export.col.question"), msg.T("live.export.col.answer"), msg.T("live.export.col.outcome")}, rows)
 		}
 		rows = nil
 		for _, b := range r.Buzzes {
 			rows = append(rows, []any{b.Question, b.Team, b.AfterMS, b.Adjusted, yes(b.Won), yes(b.Late), yes(b.Foul)})
 		}
 		if err == nil {
-			err = write("抢答记录", []string{"题目", "参赛队", "开放后(毫秒)", "校正后(毫秒)", "抢到", "迟按", "犯规"}, rows)
+			err = write(msg.T("live.export.sheet.buzzes"), []string{msg.T("live.export.col.question"), msg.T("live.export.col.team"), msg.T("live.export.col.afterMS"), msg.T("live.export.col.adjustedMS"), msg.T("live.export.col.won"), msg.T("live.export.col.late"), msg.T("live.export.col.foul")}, rows)
 		}
 	}
 	if err == nil {
@@ -306,7 +307,7 @@ func ExportXLSX(r Results) ([]byte, error) {
 			b, _ := contest.EncodeEvent(ev)
 			rows = append(rows, []any{ev.Seq, float64(ev.At.Microseconds()) / 1000, string(ev.Type), string(b)})
 		}
-		err = write("事件日志", []string{"序号", "服务器时间(毫秒)", "事件", "内容"}, rows)
+		err = write(msg.T("live.export.sheet.events"), []string{msg.T("live.export.col.no"), msg.T("live.export.col.serverMS"), msg.T("live.export.col.event"), msg.T("live.export.col.content")}, rows)
 	}
 	if err != nil {
 		return nil, errs.Wrap(err, "export contest")
@@ -329,7 +330,7 @@ func toAny(ss []string) []any {
 
 func yes(b bool) string {
 	if b {
-		return "是"
+		return msg.T("live.export.yes")
 	}
 	return ""
 }

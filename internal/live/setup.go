@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 	"xuejiangping/internal/quiz"
 )
 
@@ -22,13 +23,13 @@ func (s *Store) setupTx(ctx context.Context, id int64, fn func(tx *db.Tx) error)
 		var cfg string
 		err := tx.QueryRow(ctx, `SELECT config FROM contests WHERE id = ?`+tx.ForUpdate(), id).Scan(&cfg)
 		if db.IsNoRows(err) {
-			return errs.NotFoundf("比赛")
+			return errs.NotFoundf(msg.T("live.noun.contest"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "contest")
 		}
 		if cfg != "" {
-			return errs.E(errs.Conflict, "contest_frozen", "比赛已开始，不能再修改设置")
+			return errs.E(errs.Conflict, "contest_frozen", msg.T("live.contest_frozen"))
 		}
 		return fn(tx)
 	})
@@ -41,7 +42,7 @@ func fieldErr(field, reason string) error {
 func checkText(field, v string, max int) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" || len([]rune(v)) > max {
-		return "", fieldErr(field, "请填写1至"+strconv.Itoa(max)+"字")
+		return "", fieldErr(field, msg.T("live.text.length", max))
 	}
 	return v, nil
 }
@@ -56,7 +57,7 @@ func (s *Store) AddTeam(ctx context.Context, a audit.Actor, id int64, in TeamInp
 		return err
 	}
 	if len([]rune(in.Unit)) > 60 || len([]rune(in.Members)) > 500 {
-		return fieldErr("unit", "单位或队员名单过长")
+		return fieldErr("unit", msg.T("live.team.tooLong"))
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
 		return addTeamTx(ctx, tx, a, id, name, strings.TrimSpace(in.Unit), strings.TrimSpace(in.Members))
@@ -88,7 +89,7 @@ func (s *Store) RemoveTeam(ctx context.Context, a audit.Actor, id int64, key str
 			return errs.Wrap(err, "remove team")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("参赛队")
+			return errs.NotFoundf(msg.T("live.noun.team"))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE contest_questions SET team_key = '' WHERE contest_id = ? AND team_key = ?`, id, key); err != nil {
 			return errs.Wrap(err, "unassign questions")
@@ -110,7 +111,7 @@ func (s *Store) NewJoinCode(ctx context.Context, a audit.Actor, id int64, key st
 			return errs.Wrap(err, "join code")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("参赛队")
+			return errs.NotFoundf(msg.T("live.noun.team"))
 		}
 		return audit.Record(ctx, tx, a, "contest.team.code", target(id), map[string]string{"team": key}, audit.OK)
 	})
@@ -127,16 +128,16 @@ type StaffInput struct {
 // AddStaff assigns a user by login name.
 func (s *Store) AddStaff(ctx context.Context, a audit.Actor, id int64, in StaffInput) error {
 	if in.Role != "host" && in.Role != "judge" {
-		return fieldErr("role", "角色无效")
+		return fieldErr("role", msg.T("live.staff.badRole"))
 	}
 	if len([]rune(in.Unit)) > 60 {
-		return fieldErr("unit", "单位过长")
+		return fieldErr("unit", msg.T("live.staff.unitTooLong"))
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
 		var uid int64
 		err := tx.QueryRow(ctx, `SELECT id FROM users WHERE username = ? AND NOT disabled`, strings.TrimSpace(in.Username)).Scan(&uid)
 		if db.IsNoRows(err) {
-			return fieldErr("username", "没有这个账号")
+			return fieldErr("username", msg.T("live.noSuchUser"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "staff user")
@@ -154,7 +155,7 @@ func addStaffTx(ctx context.Context, tx *db.Tx, a audit.Actor, id, uid int64, in
 	_, err := tx.Exec(ctx, `INSERT INTO contest_staff (contest_id, user_id, role, unit, chief) VALUES (?, ?, ?, ?, ?)`,
 		id, uid, in.Role, strings.TrimSpace(in.Unit), in.Chief && in.Role == "judge")
 	if errorsIsUnique(err) {
-		return fieldErr("username", "该账号已在名单中")
+		return fieldErr("username", msg.T("live.staff.listed"))
 	}
 	if err != nil {
 		return errs.Wrap(err, "add staff")
@@ -170,7 +171,7 @@ func (s *Store) RemoveStaff(ctx context.Context, a audit.Actor, id, uid int64, r
 			return errs.Wrap(err, "remove staff")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("人员")
+			return errs.NotFoundf(msg.T("live.noun.staff"))
 		}
 		return audit.Record(ctx, tx, a, "contest.staff.remove", target(id), map[string]any{"user": uid, "role": role}, audit.OK)
 	})
@@ -191,23 +192,23 @@ func (s *Store) AddSegment(ctx context.Context, a audit.Actor, id int64, in Segm
 	switch contest.SegmentKind(in.Kind) {
 	case contest.Compulsory, contest.Buzzer, contest.Risk:
 	default:
-		return fieldErr("kind", "环节类型无效")
+		return fieldErr("kind", msg.T("live.segment.badKind"))
 	}
 	if in.Points < 0 || in.Points > 1000 || in.WrongPenalty < 0 || in.WrongPenalty > 1000 {
-		return fieldErr("points", "分值须在0至1000之间")
+		return fieldErr("points", msg.T("live.segment.badPoints"))
 	}
 	if in.Kind == string(contest.Risk) {
 		vals := strings.Split(in.RiskValues, ",")
 		for _, v := range vals {
 			if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n <= 0 || n > 1000 {
-				return fieldErr("risk_values", "风险分值须为逗号分隔的正整数，如 10,20,30")
+				return fieldErr("risk_values", msg.T("live.segment.badRisk"))
 			}
 		}
 	} else {
 		in.RiskValues = ""
 	}
 	if len([]rune(in.Title)) > 40 {
-		return fieldErr("title", "标题过长")
+		return fieldErr("title", msg.T("live.segment.titleTooLong"))
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error { return addSegmentTx(ctx, tx, a, id, in) })
 }
@@ -232,7 +233,7 @@ func (s *Store) RemoveSegment(ctx context.Context, a audit.Actor, id int64, pos 
 			return errs.Wrap(err, "remove segment")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("环节")
+			return errs.NotFoundf(msg.T("live.noun.segment"))
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM contest_questions WHERE contest_id = ? AND segment = ?`, id, pos); err != nil {
 			return errs.Wrap(err, "segment questions")
@@ -258,7 +259,7 @@ func (s *Store) AddQuestion(ctx context.Context, a audit.Actor, id int64, in Que
 		return err
 	}
 	if len([]rune(in.Answer)) > 2000 || len([]rune(in.Options)) > 2000 {
-		return fieldErr("answer", "答案或选项过长")
+		return fieldErr("answer", msg.T("live.question.tooLong"))
 	}
 	var opts []string
 	for _, o := range strings.Split(in.Options, "\n") {
@@ -267,7 +268,7 @@ func (s *Store) AddQuestion(ctx context.Context, a audit.Actor, id int64, in Que
 		}
 	}
 	if len(opts) > 26 {
-		return fieldErr("options", "选项不能超过26个")
+		return fieldErr("options", msg.T("live.question.tooManyOptions"))
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
 		kind, err := contestKind(ctx, tx, id)
@@ -279,16 +280,16 @@ func (s *Store) AddQuestion(ctx context.Context, a audit.Actor, id int64, in Que
 			// An online quiz has no segments; its answers are option
 			// letters, checked here so the quiz can always start.
 			if len(opts) < 2 {
-				return fieldErr("options", "线上竞答的题目须有至少2个选项（每行一个）")
+				return fieldErr("options", msg.T("live.question.fewOptions"))
 			}
 			a, ok := NormalizeChoice(answer, len(opts))
 			if !ok {
-				return fieldErr("answer", "答案须为选项字母，如 B 或 AC")
+				return fieldErr("answer", msg.T("live.question.answerLetters"))
 			}
 			return addQuestionTx(ctx, tx, id, 0, text, opts, a, "")
 		}
 		if answer == "" {
-			return fieldErr("answer", "请填写答案")
+			return fieldErr("answer", msg.T("live.question.noAnswer"))
 		}
 		if err := checkSegment(ctx, tx, id, in.Segment); err != nil {
 			return err
@@ -319,7 +320,7 @@ func (s *Store) RemoveQuestion(ctx context.Context, a audit.Actor, id, qid int64
 			return errs.Wrap(err, "remove question")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("题目")
+			return errs.NotFoundf(msg.T("live.noun.question"))
 		}
 		return audit.Record(ctx, tx, a, "contest.question.remove", target(id), map[string]int64{"question": qid}, audit.OK)
 	})
@@ -332,7 +333,7 @@ func (s *Store) RemoveQuestion(ctx context.Context, a audit.Actor, id, qid int64
 func (s *Store) ImportMustKnow(ctx context.Context, a audit.Actor, id int64, seg, offset, n int) error {
 	all := quiz.MustKnow()
 	if offset < 0 || offset >= len(all) || n < 1 {
-		return fieldErr("count", "题号超出范围（共"+strconv.Itoa(len(all))+"题）")
+		return fieldErr("count", msg.T("live.mustknow.range", len(all)))
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
 		kind, err := contestKind(ctx, tx, id)
@@ -358,7 +359,7 @@ func (s *Store) ImportMustKnow(ctx context.Context, a audit.Actor, id int64, seg
 			added++
 		}
 		if added == 0 {
-			return fieldErr("count", "所选范围内没有单选、多选或判断题，线上竞答无法使用")
+			return fieldErr("count", msg.T("live.mustknow.noChoice"))
 		}
 		return audit.Record(ctx, tx, a, "contest.question.import", target(id), map[string]int{"segment": seg, "offset": offset, "count": n, "added": added}, audit.OK)
 	})
@@ -367,7 +368,7 @@ func (s *Store) ImportMustKnow(ctx context.Context, a audit.Actor, id int64, seg
 // SetQuizAnswerTime sets an online quiz's answer time per question.
 func (s *Store) SetQuizAnswerTime(ctx context.Context, a audit.Actor, id int64, ms int) error {
 	if ms < 5000 || ms > 600000 {
-		return fieldErr("answer_s", "每题作答时间须在5至600秒之间")
+		return fieldErr("answer_s", msg.T("live.quiz.badAnswerTime"))
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
 		kind, err := contestKind(ctx, tx, id)
@@ -375,7 +376,7 @@ func (s *Store) SetQuizAnswerTime(ctx context.Context, a audit.Actor, id int64, 
 			return err
 		}
 		if kind != "quiz" {
-			return fieldErr("answer_s", "只有线上竞答可以这样设置")
+			return fieldErr("answer_s", msg.T("live.quiz.onlyQuiz"))
 		}
 		if _, err := tx.Exec(ctx, `UPDATE contests SET answer_ms = ? WHERE id = ?`, ms, id); err != nil {
 			return errs.Wrap(err, "quiz answer time")
@@ -425,18 +426,18 @@ type Rules struct {
 // SetRules changes the match-wide settings.
 func (s *Store) SetRules(ctx context.Context, a audit.Actor, id int64, r Rules) error {
 	if r.AnswerMS < 1000 || r.AnswerMS > 600000 {
-		return fieldErr("answer_ms", "答题时间须在1至600秒之间")
+		return fieldErr("answer_ms", msg.T("live.rules.badAnswerTime"))
 	}
 	if r.JudgeRule != string(contest.Majority) && r.JudgeRule != string(contest.Unanimous) {
-		return fieldErr("judge_rule", "评判规则无效")
+		return fieldErr("judge_rule", msg.T("live.rules.badJudge"))
 	}
 	switch contest.TieRule(r.TieRule) {
 	case contest.TieFirst, contest.TieDraw, contest.TieReopen:
 	default:
-		return fieldErr("tie_rule", "同时抢答规则无效")
+		return fieldErr("tie_rule", msg.T("live.rules.badTie"))
 	}
 	if r.TieWindowMS < 1 || r.TieWindowMS > 1000 {
-		return fieldErr("tie_window_ms", "并列窗口须在1至1000毫秒之间")
+		return fieldErr("tie_window_ms", msg.T("live.rules.badTieWindow"))
 	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE contests SET answer_ms = ?, judge_rule = ?, tie_rule = ?, tie_window_ms = ? WHERE id = ?`,

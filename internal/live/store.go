@@ -13,7 +13,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Store reads and writes the contest tables.
@@ -61,9 +61,9 @@ type Contest struct {
 // StageLabel is the Chinese stage name.
 func (c Contest) StageLabel() string {
 	if c.Stage == "preliminary" {
-		return fmt.Sprintf("预赛第%d场", c.Round)
+		return msg.T("live.stage.preliminary", c.Round)
 	}
-	return "决赛"
+	return msg.T("live.stage.final")
 }
 
 // StatusLabel is the Chinese status.
@@ -137,22 +137,22 @@ func (n NewContest) check() error {
 	var fe []errs.FieldError
 	n.Title = strings.TrimSpace(n.Title)
 	if n.Title == "" || len([]rune(n.Title)) > 100 {
-		fe = append(fe, errs.FieldError{Field: "title", Reason: "请填写1至100字的名称"})
+		fe = append(fe, errs.FieldError{Field: "title", Reason: msg.T("live.new.title")})
 	}
 	if n.Kind != "match" && n.Kind != "quiz" {
-		fe = append(fe, errs.FieldError{Field: "kind", Reason: "类型无效"})
+		fe = append(fe, errs.FieldError{Field: "kind", Reason: msg.T("live.new.kind")})
 	}
 	if n.Stage != "preliminary" && n.Stage != "final" {
-		fe = append(fe, errs.FieldError{Field: "stage", Reason: "赛段无效"})
+		fe = append(fe, errs.FieldError{Field: "stage", Reason: msg.T("live.new.stage")})
 	}
 	if n.Round < 0 || n.Round > 99 || (n.Stage == "preliminary" && n.Round < 1) {
-		fe = append(fe, errs.FieldError{Field: "round", Reason: "预赛场次须为1至99"})
+		fe = append(fe, errs.FieldError{Field: "round", Reason: msg.T("live.new.round")})
 	}
 	if len([]rune(n.Series)) > 100 {
-		fe = append(fe, errs.FieldError{Field: "series", Reason: "系列名称过长"})
+		fe = append(fe, errs.FieldError{Field: "series", Reason: msg.T("live.new.series")})
 	}
 	if fe != nil {
-		return errs.E(errs.Invalid, "contest_invalid", "比赛信息有误").WithFields(fe)
+		return errs.E(errs.Invalid, "contest_invalid", msg.T("live.contest_invalid")).WithFields(fe)
 	}
 	return nil
 }
@@ -237,7 +237,7 @@ func (s *Store) List(ctx context.Context) ([]Contest, error) {
 func (s *Store) Get(ctx context.Context, id int64) (Contest, error) {
 	c, err := scanContest(s.db.QueryRow(ctx, `SELECT `+contestCols+` FROM contests WHERE id = ?`, id))
 	if db.IsNoRows(err) {
-		return c, errs.NotFoundf("比赛")
+		return c, errs.NotFoundf(msg.T("live.noun.contest"))
 	}
 	if err != nil {
 		return c, errs.Wrap(err, "get contest")
@@ -495,7 +495,7 @@ func (s *Store) TeamByCode(ctx context.Context, contestID int64, code string) (T
 	err := s.db.QueryRow(ctx, `SELECT team_key, name, unit, members, join_code, position FROM contest_teams WHERE contest_id = ? AND join_code = ?`,
 		contestID, strings.ToUpper(strings.TrimSpace(code))).Scan(&t.Key, &t.Name, &t.Unit, &t.Members, &t.JoinCode, &t.Position)
 	if db.IsNoRows(err) {
-		return t, errs.E(errs.Forbidden, "join_code", "参赛码无效，请向主持人核对")
+		return t, errs.E(errs.Forbidden, "join_code", msg.T("live.join_code"))
 	}
 	return t, errs.Wrap(err, "team by code")
 }

@@ -12,6 +12,7 @@ import (
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/db"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // TeamEvent is a team event (户外拓展) as stored: its config (teams and
@@ -80,7 +81,7 @@ func (s *Store) TeamEvent(ctx context.Context, id int64) (TeamEvent, error) {
 	var cfg string
 	err := s.db.QueryRow(ctx, `SELECT name, config, created_at FROM team_events WHERE id = ?`, id).Scan(&e.Name, &cfg, &e.CreatedAt)
 	if db.IsNoRows(err) {
-		return e, errs.NotFoundf("团体项目")
+		return e, errs.NotFoundf(msg.T("live.noun.teamEvent"))
 	}
 	if err != nil {
 		return e, errs.Wrap(err, "team event")
@@ -151,7 +152,7 @@ func (s *Store) changeConfig(ctx context.Context, a audit.Actor, id int64, fn fu
 		var raw string
 		err := tx.QueryRow(ctx, `SELECT config FROM team_events WHERE id = ?`+tx.ForUpdate(), id).Scan(&raw)
 		if db.IsNoRows(err) {
-			return errs.NotFoundf("团体项目")
+			return errs.NotFoundf(msg.T("live.noun.teamEvent"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "team event")
@@ -192,18 +193,18 @@ func (s *Store) AddTeamEventTeam(ctx context.Context, a audit.Actor, id int64, n
 	}
 	unit = strings.TrimSpace(unit)
 	if len([]rune(unit)) > 60 {
-		return fieldErr("unit", "单位名称过长")
+		return fieldErr("unit", msg.T("live.te.unitTooLong"))
 	}
 	return s.changeConfig(ctx, a, id, func(_ *db.Tx, cfg *contest.TeamEventConfig) (string, any, error) {
 		var keys []string
 		for _, t := range cfg.Teams {
 			if t.Name == name {
-				return "", nil, fieldErr("name", "已有同名参赛队")
+				return "", nil, fieldErr("name", msg.T("live.te.teamExists"))
 			}
 			keys = append(keys, t.ID)
 		}
 		if len(cfg.Teams) >= 100 {
-			return "", nil, fieldErr("name", "参赛队不能超过100支")
+			return "", nil, fieldErr("name", msg.T("live.te.tooManyTeams"))
 		}
 		t := contest.Team{ID: nextKey("t", keys), Name: name, Unit: unit}
 		cfg.Teams = append(cfg.Teams, t)
@@ -216,10 +217,10 @@ func (s *Store) RemoveTeamEventTeam(ctx context.Context, a audit.Actor, id int64
 	return s.changeConfig(ctx, a, id, func(tx *db.Tx, cfg *contest.TeamEventConfig) (string, any, error) {
 		i := slices.IndexFunc(cfg.Teams, func(t contest.Team) bool { return t.ID == key })
 		if i < 0 {
-			return "", nil, errs.NotFoundf("参赛队")
+			return "", nil, errs.NotFoundf(msg.T("live.noun.team"))
 		}
 		if n, err := countResults(ctx, tx, id, "team_key", key); err != nil || n > 0 {
-			return "", nil, orConflict(err, "该队已有成绩，不能删除")
+			return "", nil, orConflict(err, msg.T("live.te.teamHasResults"))
 		}
 		t := cfg.Teams[i]
 		cfg.Teams = slices.Delete(cfg.Teams, i, i+1)
@@ -233,11 +234,11 @@ func countResults(ctx context.Context, tx *db.Tx, id int64, col, key string) (in
 	return n, errs.Wrap(err, "team event results")
 }
 
-func orConflict(err error, msg string) error {
+func orConflict(err error, text string) error {
 	if err != nil {
 		return err
 	}
-	return errs.E(errs.Conflict, "team_event_has_results", msg)
+	return errs.E(errs.Conflict, "team_event_has_results", text)
 }
 
 // ProjectInput adds a project.
@@ -255,7 +256,7 @@ func (s *Store) AddProject(ctx context.Context, a audit.Actor, id int64, in Proj
 	}
 	sc := contest.ProjectScoring(in.Scoring)
 	if !sc.Valid() {
-		return fieldErr("scoring", "计分方式无效")
+		return fieldErr("scoring", msg.T("live.te.badScoring"))
 	}
 	var table []int
 	if strings.TrimSpace(in.Placement) != "" {
@@ -267,12 +268,12 @@ func (s *Store) AddProject(ctx context.Context, a audit.Actor, id int64, in Proj
 		var keys []string
 		for _, p := range cfg.Projects {
 			if p.Name == name {
-				return "", nil, fieldErr("name", "已有同名项目")
+				return "", nil, fieldErr("name", msg.T("live.te.projectExists"))
 			}
 			keys = append(keys, p.ID)
 		}
 		if len(cfg.Projects) >= 30 {
-			return "", nil, fieldErr("name", "项目不能超过30个")
+			return "", nil, fieldErr("name", msg.T("live.te.tooManyProjects"))
 		}
 		p := contest.Project{ID: nextKey("p", keys), Name: name, Scoring: sc, Placement: table}
 		cfg.Projects = append(cfg.Projects, p)
@@ -282,7 +283,7 @@ func (s *Store) AddProject(ctx context.Context, a audit.Actor, id int64, in Proj
 
 func errMsg(err error) string {
 	if ce, ok := err.(*contest.Error); ok {
-		return ce.Message
+		return refusalText(ce)
 	}
 	return errs.As(err).Message
 }
@@ -292,10 +293,10 @@ func (s *Store) RemoveProject(ctx context.Context, a audit.Actor, id int64, key 
 	return s.changeConfig(ctx, a, id, func(tx *db.Tx, cfg *contest.TeamEventConfig) (string, any, error) {
 		i := slices.IndexFunc(cfg.Projects, func(p contest.Project) bool { return p.ID == key })
 		if i < 0 {
-			return "", nil, errs.NotFoundf("项目")
+			return "", nil, errs.NotFoundf(msg.T("live.noun.project"))
 		}
 		if n, err := countResults(ctx, tx, id, "project", key); err != nil || n > 0 {
-			return "", nil, orConflict(err, "该项目已有成绩，不能删除")
+			return "", nil, orConflict(err, msg.T("live.te.projectHasResults"))
 		}
 		p := cfg.Projects[i]
 		cfg.Projects = slices.Delete(cfg.Projects, i, i+1)
@@ -309,7 +310,7 @@ func (s *Store) AddReferee(ctx context.Context, a audit.Actor, id int64, usernam
 		var uid int64
 		err := tx.QueryRow(ctx, `SELECT id FROM users WHERE username = ? AND NOT disabled`, strings.TrimSpace(username)).Scan(&uid)
 		if db.IsNoRows(err) {
-			return fieldErr("username", "没有这个账号")
+			return fieldErr("username", msg.T("live.noSuchUser"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "referee user")
@@ -320,7 +321,7 @@ func (s *Store) AddReferee(ctx context.Context, a audit.Actor, id int64, usernam
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO team_event_referees (event_id, user_id) VALUES (?, ?)`, id, uid)
 		if errorsIsUnique(err) {
-			return fieldErr("username", "该账号已是裁判")
+			return fieldErr("username", msg.T("live.te.refereeListed"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "add referee")
@@ -333,7 +334,7 @@ func orNotFound(err error) error {
 	if err != nil {
 		return errs.Wrap(err, "team event")
 	}
-	return errs.NotFoundf("团体项目")
+	return errs.NotFoundf(msg.T("live.noun.teamEvent"))
 }
 
 // RemoveReferee unassigns a referee; their results stay.
@@ -344,7 +345,7 @@ func (s *Store) RemoveReferee(ctx context.Context, a audit.Actor, id, uid int64)
 			return errs.Wrap(err, "remove referee")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFoundf("裁判")
+			return errs.NotFoundf(msg.T("live.noun.referee"))
 		}
 		return audit.Record(ctx, tx, a, "teamevent.referee.remove", teTarget(id), map[string]any{"user": uid}, audit.OK)
 	})
@@ -369,10 +370,10 @@ func (s *Store) RecordResult(ctx context.Context, a audit.Actor, id int64, in Re
 	}
 	pi := slices.IndexFunc(e.Cfg.Projects, func(p contest.Project) bool { return p.ID == in.Project })
 	if pi < 0 {
-		return fieldErr("project", "请选择项目")
+		return fieldErr("project", msg.T("live.te.noProject"))
 	}
 	if !slices.ContainsFunc(e.Cfg.Teams, func(t contest.Team) bool { return t.ID == in.Team }) {
-		return fieldErr("team", "请选择参赛队")
+		return fieldErr("team", msg.T("live.te.noTeam"))
 	}
 	p := e.Cfg.Projects[pi]
 	var r contest.ProjectResult
@@ -403,7 +404,7 @@ func (s *Store) RecordResult(ctx context.Context, a audit.Actor, id int64, in Re
 				r.Value, r.DNF, nullUser(a.UserID), tx.Now, id, in.Project, in.Team)
 		}
 		if errorsIsUnique(err) {
-			return errs.E(errs.Conflict, "team_event_result_race", "另一位裁判刚录入了该队成绩，请刷新后核对")
+			return errs.E(errs.Conflict, "team_event_result_race", msg.T("live.te.resultRace"))
 		}
 		if err != nil {
 			return errs.Wrap(err, "record result")
@@ -471,7 +472,7 @@ func boardOf(e TeamEvent) (TeamEventBoard, error) {
 			v := PlacementView{Placement: pl}
 			switch {
 			case pl.DNF:
-				v.Shown = "未完成"
+				v.Shown = msg.T("live.te.dnf")
 			case pl.Rank > 0:
 				v.Shown = p.Scoring.FormatValue(pl.Value)
 			}

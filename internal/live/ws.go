@@ -14,6 +14,7 @@ import (
 
 	"xuejiangping/internal/contest"
 	"xuejiangping/internal/errs"
+	"xuejiangping/internal/msg"
 )
 
 // Transport limits.
@@ -58,7 +59,7 @@ type inboundWire struct {
 // problem is an *errs.Error safe to send back.
 func DecodeMessage(b []byte) (Inbound, error) {
 	if len(b) > MaxMessage {
-		return Inbound{}, errs.E(errs.Invalid, "message_too_large", "消息过长，已忽略")
+		return Inbound{}, errs.E(errs.Invalid, "message_too_large", msg.T("live.message_too_large"))
 	}
 	if c, ok := decodePing(b); ok {
 		return Inbound{Type: "ping", C: c}, nil
@@ -129,10 +130,10 @@ func decodeStrict(b []byte) (Inbound, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
-		return Inbound{}, errs.E(errs.Invalid, "bad_message", "消息格式有误，已忽略")
+		return Inbound{}, errs.E(errs.Invalid, "bad_message", msg.T("live.bad_message"))
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Inbound{}, errs.E(errs.Invalid, "bad_message", "消息格式有误，已忽略")
+		return Inbound{}, errs.E(errs.Invalid, "bad_message", msg.T("live.bad_message"))
 	}
 	in := Inbound{Type: w.Type, Ref: w.Ref, C: w.C, N: w.N}
 	switch w.Type {
@@ -144,10 +145,10 @@ func decodeStrict(b []byte) (Inbound, error) {
 		in.Cmd = c
 	case "ping", "probe":
 		if len(w.Cmd) != 0 {
-			return Inbound{}, errs.E(errs.Invalid, "bad_message", "消息格式有误，已忽略")
+			return Inbound{}, errs.E(errs.Invalid, "bad_message", msg.T("live.bad_message"))
 		}
 	default:
-		return Inbound{}, errs.E(errs.Invalid, "bad_message", "未知消息类型，已忽略")
+		return Inbound{}, errs.E(errs.Invalid, "bad_message", msg.T("live.bad_message.type"))
 	}
 	return in, nil
 }
@@ -156,7 +157,7 @@ func decodeStrict(b []byte) (Inbound, error) {
 // must be the command's actor, and the team, judge or member it names must
 // be the connection's own.
 func Authorize(id Identity, c contest.Command) (contest.Command, error) {
-	deny := errs.E(errs.Forbidden, "not_allowed", "您在本场比赛中无权执行此操作")
+	deny := errs.E(errs.Forbidden, "not_allowed", msg.T("live.not_allowed"))
 	switch c.Type.Actor() {
 	case contest.ActorHost:
 		if id.Role != contest.RoleHost {
@@ -200,7 +201,7 @@ func encode(f outFrame) []byte { b, _ := json.Marshal(f); return b }
 func errFrame(ref int64, err error) []byte {
 	e := errs.As(err)
 	if e.Kind == errs.Internal {
-		e = errs.E(errs.Internal, "internal", "系统内部错误")
+		e = errs.E(errs.Internal, "internal", msg.T("live.internal"))
 	}
 	return encode(outFrame{Type: "error", Ref: ref, Code: e.Code, Message: e.Message})
 }
@@ -304,7 +305,7 @@ func (c *conn) reader() {
 			if _, err := io.Copy(io.Discard, rd); err != nil {
 				return
 			}
-			c.sendDirect(errFrame(0, errs.E(errs.Invalid, "message_too_large", "消息过长，已忽略")))
+			c.sendDirect(errFrame(0, errs.E(errs.Invalid, "message_too_large", msg.T("live.message_too_large"))))
 			continue
 		}
 		c.handle(b)

@@ -19,6 +19,7 @@ var domainPackages = []string{
 	"auth",
 	"errs",
 	"feedback",
+	"live",
 	"meeting",
 	"org",
 	"points",
