@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"xuejiangping/internal/auth"
@@ -405,10 +407,23 @@ type contestLivePage struct {
 	// question, so the hall scans it from the projector.
 	JoinQR  template.URL
 	JoinURL string
+	// Msgs is the script's text (js.contest.* from the catalog) as a JSON
+	// object, carried in a data attribute: the CSP runs no inline script.
+	Msgs string
 }
 
+// liveMsgs is the JSON of the live screens' text; the catalog is fixed once
+// the program has started, so it is built once.
+var liveMsgs = sync.OnceValue(func() string {
+	b, err := json.Marshal(msg.WithPrefix("js.contest."))
+	if err != nil {
+		panic(err) // a map of strings always marshals
+	}
+	return string(b)
+})
+
 func (cw *contestWeb) livePage(w http.ResponseWriter, r *http.Request, p *auth.Principal, c live.Contest, mode, titleKey string, fill func(*contestLivePage)) error {
-	pg := contestLivePage{Page: cw.s.page(r, p, titleKey), C: c, Mode: mode}
+	pg := contestLivePage{Page: cw.s.page(r, p, titleKey), C: c, Mode: mode, Msgs: liveMsgs()}
 	pg.Title = c.Title + " · " + pg.Title
 	if fill != nil {
 		fill(&pg)

@@ -38,6 +38,18 @@
   var mode = d.mode; // host judge buzzer screen audience play
   var quiz = d.kind === "quiz";
 
+  // The text comes from the message catalog (internal/msg, js.contest.*),
+  // handed over as JSON in data-msgs, so a second language needs no change
+  // here. t fills %v, %d and %s in order, as msg.T does with fmt.Sprintf.
+  var msgs = {};
+  try { msgs = JSON.parse(d.msgs || "{}"); } catch (e) {}
+  function t(key) {
+    var s = msgs[key], args = arguments, i = 1;
+    if (typeof s !== "string") return "[" + key + "]"; // shows a missing entry, like msg.T
+    if (args.length < 2) return s;
+    return s.replace(/%[vds%]/g, function (m) { return m === "%%" ? "%" : String(args[i++]); });
+  }
+
   // ---- state --------------------------------------------------------------
   var info = null, state = null, snap = null, lastSeq = -1, me = {};
   var log = []; // recent events, for the host's and judges' lists
@@ -94,12 +106,12 @@
   }
 
   function connect() {
-    conn.textContent = attempt ? "连接中断，正在重连……" : "正在连接……";
+    conn.textContent = attempt ? t("js.contest.conn.reconnecting") : t("js.contest.conn.connecting");
     conn.className = "live-status warn";
     ws = new WebSocket(wsURL());
     ws.onopen = function () {
       attempt = 0;
-      conn.textContent = "已连接";
+      conn.textContent = t("js.contest.conn.ok");
       conn.className = "live-status ok";
       samples = 0; bestRTT = Infinity;
       ping();
@@ -115,14 +127,14 @@
       // Backoff with jitter, so a hall of phones does not reconnect in step.
       attempt++;
       var delay = Math.min(10000, 300 * Math.pow(2, Math.min(attempt, 6))) * (0.5 + Math.random() / 2);
-      conn.textContent = "连接中断，" + Math.ceil(delay / 1000) + " 秒后重连……";
+      conn.textContent = t("js.contest.conn.retryIn", Math.ceil(delay / 1000));
       conn.className = "live-status bad";
       setTimeout(connect, delay);
     };
   }
 
   function send(obj) {
-    if (!ws || ws.readyState !== 1) { say("尚未连接，请稍候", true); return false; }
+    if (!ws || ws.readyState !== 1) { say(t("js.contest.notConnected"), true); return false; }
     ws.send(JSON.stringify(obj));
     return true;
   }
@@ -197,7 +209,7 @@
         if (pending[f.ref]) { pending[f.ref](null); delete pending[f.ref]; }
         break;
       case "error":
-        say(f.message || "操作未成功", true);
+        say(f.message || t("js.contest.failed"), true);
         if (pending[f.ref]) { pending[f.ref](f); delete pending[f.ref]; }
         break;
     }
@@ -250,7 +262,7 @@
   setInterval(tick, 100);
 
   function scoreboard(big) {
-    var t = el("table", "scoreboard" + (big ? " big" : ""));
+    var table = el("table", "scoreboard" + (big ? " big" : ""));
     var tb = el("tbody");
     var teams = (state && state.teams) || [];
     var sorted = teams.slice().sort(function (a, b) { return b.score - a.score; });
@@ -263,24 +275,24 @@
       tr.appendChild(el("td", "num", tm.score));
       tb.appendChild(tr);
     });
-    t.appendChild(tb);
-    return t;
+    table.appendChild(tb);
+    return table;
   }
 
   function phaseLine(cq) {
     var p = el("p", "phase phase-" + cq.phase, cq.phase_label);
     if (cq.team) {
-      p.appendChild(el("span", "who", (cq.kind === "buzzer" ? "抢到：" : "答题：") + teamName(cq.team)));
+      p.appendChild(el("span", "who", t(cq.kind === "buzzer" ? "js.contest.phase.buzzedBy" : "js.contest.phase.answeredBy", teamName(cq.team))));
     }
-    if (cq.stake) p.appendChild(el("span", "stake", "风险分值 " + cq.stake));
+    if (cq.stake) p.appendChild(el("span", "stake", t("js.contest.phase.stake", cq.stake)));
     return p;
   }
 
   function questionBlock(cq, showAnswer) {
     var box = el("div", "question");
-    box.appendChild(el("p", "segment", segTitle(cq) + " · 第 " + (cq.index + 1) + " 题"));
+    box.appendChild(el("p", "segment", t("js.contest.question.heading", segTitle(cq), cq.index + 1)));
     if (cq.phase === "stake") {
-      box.appendChild(el("p", "qtext muted", "请 " + teamName(cq.team) + " 选择风险分值"));
+      box.appendChild(el("p", "qtext muted", t("js.contest.question.chooseStake", teamName(cq.team))));
     } else {
       box.appendChild(el("p", "qtext", cq.ref.text));
       if (cq.ref.options && cq.ref.options.length) {
@@ -289,7 +301,7 @@
         box.appendChild(ol);
       }
     }
-    if (showAnswer && cq.ref.answer) box.appendChild(el("p", "answer", "答案：" + cq.ref.answer));
+    if (showAnswer && cq.ref.answer) box.appendChild(el("p", "answer", t("js.contest.question.answer", cq.ref.answer)));
     return box;
   }
 
@@ -297,17 +309,17 @@
     var ul = el("ul", "presses");
     (cq.presses || []).forEach(function (p) {
       var opened = openedAt();
-      var ms = opened !== null ? ((p.arrival - opened) / 1e6).toFixed(0) + " 毫秒" : "";
-      var tag = p.foul ? "犯规" : p.late ? "迟按" : p.team === cq.team ? "抢到" : "";
+      var ms = opened !== null ? t("js.contest.ms", ((p.arrival - opened) / 1e6).toFixed(0)) : "";
+      var tag = p.foul ? t("js.contest.press.foul") : p.late ? t("js.contest.press.late") : p.team === cq.team ? t("js.contest.press.won") : "";
       ul.appendChild(el("li", p.foul ? "foul" : "", teamName(p.team) + "  " + ms + (tag ? "  [" + tag + "]" : "")));
     });
     return ul;
   }
   function openedAt() {
     for (var i = log.length - 1; i >= 0; i--) {
-      var t = log[i].type;
-      if (t === "buzzers_opened" || t === "buzz_reopened" || t === "question_reopened") return log[i].at;
-      if (t === "question_shown") return null;
+      var type = log[i].type;
+      if (type === "buzzers_opened" || type === "buzz_reopened" || type === "question_reopened") return log[i].at;
+      if (type === "question_shown") return null;
     }
     return null;
   }
@@ -317,7 +329,7 @@
     (cq.eligible || []).forEach(function (j) {
       var v = null;
       (cq.votes || []).forEach(function (x) { if (x.judge === j) v = x.verdict; });
-      ul.appendChild(el("li", v ? "voted " + v : "", judgeName(j) + "：" + (v === "correct" ? "正确" : v === "wrong" ? "错误" : "未投")));
+      ul.appendChild(el("li", v ? "voted " + v : "", t("js.contest.vote.line", judgeName(j), v === "correct" ? t("js.contest.verdict.correct") : v === "wrong" ? t("js.contest.verdict.wrong") : t("js.contest.vote.none"))));
     });
     return ul;
   }
@@ -326,7 +338,7 @@
     var outs = (cq.outcomes || []).filter(function (o) { return !o.reversed; });
     if (!outs.length) return null;
     var o = outs[outs.length - 1];
-    return el("p", "outcome " + o.verdict, teamName(o.team) + " 回答" + (o.verdict === "correct" ? "正确" : "错误") + "，" + (o.delta >= 0 ? "+" : "") + o.delta + " 分");
+    return el("p", "outcome " + o.verdict, t(o.verdict === "correct" ? "js.contest.outcome.correct" : "js.contest.outcome.wrong", teamName(o.team), (o.delta >= 0 ? "+" : "") + o.delta));
   }
 
   // ---- views --------------------------------------------------------------
@@ -349,7 +361,7 @@
     var h = el("header", "live-head");
     h.appendChild(el("h1", "", (info && info.title) || d.title));
     if (info && info.stage) h.appendChild(el("span", "kind", info.stage));
-    if (state) h.appendChild(el("span", "kind", { setup: "准备中", running: "进行中", finished: "已结束" }[state.status]));
+    if (state) h.appendChild(el("span", "kind", { setup: t("js.contest.status.setup"), running: t("js.contest.status.running"), finished: t("js.contest.status.finished") }[state.status]));
     return h;
   }
 
@@ -363,13 +375,13 @@
     function c(label, type, enabled, cls) {
       bar.appendChild(button(label, cls || "", function () { command({ type: type }); }, !enabled));
     }
-    c("设备检测", "check_devices", st === "setup");
-    c("开始比赛", "start", st === "setup", "primary");
-    c("下一题", "next_question", st === "running" && scored, "primary");
-    c(cq && cq.kind === "buzzer" ? "读题完毕，开放抢答" : "读题完毕，开始作答", "open", st === "running" && phase === "reading", "primary");
-    c("作答结束，交评委", "end_answer", st === "running" && phase === "answering");
-    c("无人作答，结束本题", "close_question", st === "running" && (phase === "open" || phase === "reading" || phase === "stake"));
-    c("结束比赛", "finish", st === "running" && scored, "danger");
+    c(t("js.contest.host.checkDevices"), "check_devices", st === "setup");
+    c(t("js.contest.host.start"), "start", st === "setup", "primary");
+    c(t("js.contest.host.next"), "next_question", st === "running" && scored, "primary");
+    c(cq && cq.kind === "buzzer" ? t("js.contest.host.openBuzzers") : t("js.contest.host.openAnswer"), "open", st === "running" && phase === "reading", "primary");
+    c(t("js.contest.host.endAnswer"), "end_answer", st === "running" && phase === "answering");
+    c(t("js.contest.host.closeQuestion"), "close_question", st === "running" && (phase === "open" || phase === "reading" || phase === "stake"));
+    c(t("js.contest.host.finish"), "finish", st === "running" && scored, "danger");
     view.appendChild(bar);
     var main = el("div", "host-grid");
     var left = el("section", "card");
@@ -377,28 +389,28 @@
       left.appendChild(questionBlock(cq, true));
       left.appendChild(phaseLine(cq));
       left.appendChild(countdown());
-      left.appendChild(el("h2", "", "按键记录"));
+      left.appendChild(el("h2", "", t("js.contest.host.presses")));
       left.appendChild(pressList(cq));
       if (phase === "judging" || phase === "scored") {
-        left.appendChild(el("h2", "", "评委投票"));
+        left.appendChild(el("h2", "", t("js.contest.host.votes")));
         left.appendChild(voteList(cq));
-        if (cq.deadlock) left.appendChild(el("p", "warn", "评委意见未能形成结论，请主评委裁定"));
+        if (cq.deadlock) left.appendChild(el("p", "warn", t("js.contest.host.deadlock")));
       }
       var oc = outcomeLine(cq);
       if (oc) left.appendChild(oc);
     } else {
-      left.appendChild(el("p", "muted", st === "setup" ? "比赛尚未开始。开赛前可先做设备检测。" : st === "finished" ? "比赛已结束。结果见结果页。" : "等待下一题。"));
+      left.appendChild(el("p", "muted", st === "setup" ? t("js.contest.host.notStarted") : st === "finished" ? t("js.contest.host.finished") : t("js.contest.host.waitNext")));
     }
     main.appendChild(left);
     var right = el("section", "card");
-    right.appendChild(el("h2", "", "比分"));
+    right.appendChild(el("h2", "", t("js.contest.host.scores")));
     right.appendChild(scoreboard(false));
-    right.appendChild(el("h2", "", "抢答器延迟"));
+    right.appendChild(el("h2", "", t("js.contest.host.delays")));
     var ul = el("ul", "plain small");
-    (state.devices || []).forEach(function (dv) { ul.appendChild(el("li", "", teamName(dv.team) + "：" + (dv.delay / 1e6).toFixed(0) + " 毫秒")); });
-    if (!(state.devices || []).length) ul.appendChild(el("li", "muted", "尚无抢答器连接"));
+    (state.devices || []).forEach(function (dv) { ul.appendChild(el("li", "", t("js.contest.host.delay", teamName(dv.team), (dv.delay / 1e6).toFixed(0)))); });
+    if (!(state.devices || []).length) ul.appendChild(el("li", "muted", t("js.contest.host.noDevices")));
     right.appendChild(ul);
-    if (state.devices_checked) right.appendChild(el("p", "ok small", "设备检测已通过"));
+    if (state.devices_checked) right.appendChild(el("p", "ok small", t("js.contest.host.devicesChecked")));
     main.appendChild(right);
     view.appendChild(main);
   }
@@ -408,7 +420,7 @@
     var cq = q();
     var box = el("section", "card");
     if (!cq) {
-      box.appendChild(el("p", "muted", "等待题目。"));
+      box.appendChild(el("p", "muted", t("js.contest.judge.wait")));
       view.appendChild(box);
       return;
     }
@@ -418,12 +430,12 @@
     var eligible = contains(cq.eligible, me.judge);
     var voted = (cq.votes || []).some(function (v) { return v.judge === me.judge; });
     if (cq.phase === "judging") {
-      if (!eligible) box.appendChild(el("p", "warn", "您与答题队同属一个单位，本题回避。"));
-      else if (voted) box.appendChild(el("p", "ok", "已投票，等待其他评委。"));
+      if (!eligible) box.appendChild(el("p", "warn", t("js.contest.judge.recused")));
+      else if (voted) box.appendChild(el("p", "ok", t("js.contest.judge.voted")));
       else {
         var row = el("div", "vote-buttons");
-        row.appendChild(button("正确", "vote correct", function () { command({ type: "vote", judge: me.judge, verdict: "correct" }); }));
-        row.appendChild(button("错误", "vote wrong", function () { command({ type: "vote", judge: me.judge, verdict: "wrong" }); }));
+        row.appendChild(button(t("js.contest.verdict.correct"), "vote correct", function () { command({ type: "vote", judge: me.judge, verdict: "correct" }); }));
+        row.appendChild(button(t("js.contest.verdict.wrong"), "vote wrong", function () { command({ type: "vote", judge: me.judge, verdict: "wrong" }); }));
         box.appendChild(row);
       }
     }
@@ -433,15 +445,15 @@
     var chief = ((info && info.judges) || []).some(function (j) { return j.id === me.judge && j.chief; });
     if (chief && (cq.phase === "scored" || cq.deadlock)) {
       var f = el("form", "override");
-      f.appendChild(el("h2", "", "主评委改判"));
+      f.appendChild(el("h2", "", t("js.contest.judge.override")));
       var sel = el("select");
-      [["correct", "改为正确"], ["wrong", "改为错误"]].forEach(function (o) { var op = el("option", "", o[1]); op.value = o[0]; sel.appendChild(op); });
+      [["correct", t("js.contest.judge.toCorrect")], ["wrong", t("js.contest.judge.toWrong")]].forEach(function (o) { var op = el("option", "", o[1]); op.value = o[0]; sel.appendChild(op); });
       var reason = el("input");
-      reason.placeholder = "改判理由（必填）";
+      reason.placeholder = t("js.contest.judge.reason");
       reason.maxLength = 200;
       f.appendChild(sel); f.appendChild(reason);
-      f.appendChild(button("改判", "danger", function () {
-        if (!reason.value.trim()) { say("请填写改判理由", true); return; }
+      f.appendChild(button(t("js.contest.judge.overrideDo"), "danger", function () {
+        if (!reason.value.trim()) { say(t("js.contest.judge.reasonNeeded"), true); return; }
         command({ type: "override", judge: me.judge, verdict: sel.value, reason: reason.value.trim() });
       }));
       box.appendChild(f);
@@ -456,35 +468,35 @@
   function renderBuzzer() {
     var cq = q();
     var mine = null;
-    state.teams.forEach(function (t) { if (t.id === me.team) mine = t; });
+    state.teams.forEach(function (tm) { if (tm.id === me.team) mine = tm; });
     var head = el("header", "buzz-head");
     head.appendChild(el("h1", "", mine ? mine.name : d.teamName));
-    head.appendChild(el("p", "team-score", "本队得分 " + (mine ? mine.score : 0)));
+    head.appendChild(el("p", "team-score", t("js.contest.buzzer.score", mine ? mine.score : 0)));
     view.appendChild(head);
-    var lockText = "等待题目", canPress = false, cls = "locked";
-    if (state.status === "setup") lockText = "比赛尚未开始";
-    else if (state.status === "finished") lockText = "比赛已结束";
+    var lockText = t("js.contest.buzzer.waitQuestion"), canPress = false, cls = "locked";
+    if (state.status === "setup") lockText = t("js.contest.buzzer.notStarted");
+    else if (state.status === "finished") lockText = t("js.contest.buzzer.finished");
     else if (cq) {
       var pressed = (cq.presses || []).some(function (p) { return p.team === me.team && p.attempt === cq.attempt; });
       var locked = contains(cq.locked_out, me.team);
       if (cq.kind !== "buzzer") {
-        lockText = cq.team === me.team ? (cq.phase === "answering" ? "请本队作答" : "本题由本队作答") : "本题由 " + teamName(cq.team) + " 作答";
-      } else if (locked) lockText = "本题已取消本队抢答资格";
-      else if (cq.team) lockText = cq.team === me.team ? "本队抢到！请作答" : teamName(cq.team) + " 抢到";
-      else if (pressed) lockText = "已按下，等待裁定";
-      else if (cq.phase === "reading") { lockText = "读题中——提前按键判犯规"; canPress = true; cls = "reading"; }
-      else if (cq.phase === "open" || cq.phase === "buzzed") { lockText = "抢答开始！"; canPress = true; cls = "open"; }
+        lockText = cq.team === me.team ? (cq.phase === "answering" ? t("js.contest.buzzer.answerNow") : t("js.contest.buzzer.ours")) : t("js.contest.buzzer.theirs", teamName(cq.team));
+      } else if (locked) lockText = t("js.contest.buzzer.lockedOut");
+      else if (cq.team) lockText = cq.team === me.team ? t("js.contest.buzzer.weWon") : t("js.contest.buzzer.theyWon", teamName(cq.team));
+      else if (pressed) lockText = t("js.contest.buzzer.pressed");
+      else if (cq.phase === "reading") { lockText = t("js.contest.buzzer.reading"); canPress = true; cls = "reading"; }
+      else if (cq.phase === "open" || cq.phase === "buzzed") { lockText = t("js.contest.buzzer.open"); canPress = true; cls = "open"; }
       else lockText = cq.phase_label;
       if (cq.team === me.team && cq.kind !== "buzzer") cls = "mine";
       if (cq.team === me.team && cq.kind === "buzzer") cls = "won";
     }
-    var big = button("抢 答", "buzz " + cls, function () {
+    var big = button(t("js.contest.buzzer.button"), "buzz " + cls, function () {
       if (!cq) return;
       lastPressToken = cq.token;
       big.disabled = true;
       command({ type: "buzz", team: me.team, token: cq.token });
     }, !canPress || lastPressToken === (cq && cq.token) && !canPress);
-    big.setAttribute("aria-label", "抢答按钮：" + lockText);
+    big.setAttribute("aria-label", t("js.contest.buzzer.buttonLabel", lockText));
     view.appendChild(big);
     view.appendChild(el("p", "lock-state " + cls, lockText));
     view.appendChild(countdown("buzz-countdown"));
@@ -492,14 +504,14 @@
       var row = el("div", "stakes");
       var seg = info.segments[cq.segment];
       (seg.risk_values || []).forEach(function (v) {
-        row.appendChild(button(v + " 分", "stake", function () { command({ type: "stake", team: me.team, stake: v }); }));
+        row.appendChild(button(t("js.contest.points", v), "stake", function () { command({ type: "stake", team: me.team, stake: v }); }));
       });
-      view.appendChild(el("p", "", "请选择本题风险分值（答对加分，答错扣分）："));
+      view.appendChild(el("p", "", t("js.contest.buzzer.chooseStake")));
       view.appendChild(row);
     }
     if (cq && cq.phase === "scored" && (cq.outcomes || []).some(function (o) { return o.team === me.team && !o.reversed; }) && !contains(cq.appeals, me.team)) {
-      view.appendChild(button("对本题评判提出申诉", "appeal", function () {
-        if (confirm("确定对本题评判提出申诉吗？评委将重新评判。")) command({ type: "appeal", team: me.team });
+      view.appendChild(button(t("js.contest.buzzer.appeal"), "appeal", function () {
+        if (confirm(t("js.contest.buzzer.appealConfirm"))) command({ type: "appeal", team: me.team });
       }));
     }
     if (cq) { var oc = outcomeLine(cq); if (oc) view.appendChild(oc); }
@@ -515,9 +527,9 @@
     var mid = el("div", "screen-main");
     var qa = el("section", "screen-q");
     if (state.status === "finished") {
-      qa.appendChild(el("p", "qtext", "比赛结束"));
+      qa.appendChild(el("p", "qtext", t("js.contest.screen.over")));
     } else if (!cq) {
-      qa.appendChild(el("p", "qtext", state.status === "setup" ? "比赛即将开始" : "请稍候"));
+      qa.appendChild(el("p", "qtext", state.status === "setup" ? t("js.contest.screen.soon") : t("js.contest.screen.wait")));
     } else {
       qa.appendChild(questionBlock(cq, cq.phase === "scored"));
       qa.appendChild(phaseLine(cq));
@@ -540,7 +552,7 @@
     var head = el("header", mode === "screen" ? "screen-head" : "live-head");
     head.appendChild(el("h1", "", (info && info.title) || d.title));
     var total = s.total || (info && info.questions) || 0;
-    var prog = s.final ? "竞答结束" : s.index >= 0 ? "第 " + (s.index + 1) + " / " + total + " 题" : "共 " + total + " 题";
+    var prog = s.final ? t("js.contest.quiz.over") : s.index >= 0 ? t("js.contest.quiz.progress", s.index + 1, total) : t("js.contest.quiz.total", total);
     head.appendChild(el("p", mode === "screen" ? "seg" : "kind", prog));
     return head;
   }
@@ -552,20 +564,20 @@
     var box = el("div", "quiz-options" + (mode === "play" ? "" : " shown"));
     var most = 0;
     if (s.counts) Object.keys(s.counts).forEach(function (k) { most = Math.max(most, s.counts[k]); });
-    if (mode === "play" && q.multi) box.appendChild(el("p", "muted", "多选题：可选多项，选好后提交"));
+    if (mode === "play" && q.multi) box.appendChild(el("p", "muted", t("js.contest.quiz.multiHint")));
     q.options.forEach(function (o, i) {
       var L = letterOf(i);
       var right = !s.open && q.answer && q.answer.indexOf(L) >= 0;
       var cls = "quiz-opt" + (answered && answered.indexOf(L) >= 0 ? " chosen" : "") + (right ? " right" : "");
       if (mode === "play") {
         if (q.multi && !answered && (picked[s.token] || "").indexOf(L) >= 0) cls += " chosen";
-        var b = button(L + "．" + o, cls, function () { if (q.multi) toggle(s, L); else answer(s, L); }, !s.open || !!answered);
+        var b = button(t("js.contest.quiz.option", L, o), cls, function () { if (q.multi) toggle(s, L); else answer(s, L); }, !s.open || !!answered);
         b.setAttribute("data-letter", L);
         box.appendChild(b);
         return;
       }
       var row = el("div", cls);
-      row.appendChild(el("span", "opt-text", L + "．" + o));
+      row.appendChild(el("span", "opt-text", t("js.contest.quiz.option", L, o)));
       if (!s.open && s.counts) {
         // Counts per choice only after the question closed: while it is
         // open they would give the answer away.
@@ -574,12 +586,12 @@
         var bar = el("span", "opt-bar");
         bar.style.width = (s.answers ? Math.round(100 * n / s.answers) : 0) + "%";
         row.appendChild(bar);
-        row.appendChild(el("span", "opt-count", n + " 人"));
+        row.appendChild(el("span", "opt-count", t("js.contest.quiz.people", n)));
       }
       box.appendChild(row);
     });
     if (mode === "play" && q.multi && s.open && !answered) {
-      box.appendChild(button("提交答案", "primary quiz-submit", function () { answer(s, picked[s.token]); }, !picked[s.token]));
+      box.appendChild(button(t("js.contest.quiz.submit"), "primary quiz-submit", function () { answer(s, picked[s.token]); }, !picked[s.token]));
     }
     return box;
   }
@@ -607,10 +619,10 @@
 
   function quizFinal(s) {
     var f = s.final, wrap = el("div", "quiz-final");
-    wrap.appendChild(el("p", "qtext", "竞答结束 · 共 " + f.participants + " 人参加"));
+    wrap.appendChild(el("p", "qtext", t("js.contest.quiz.final", f.participants)));
     var cols = el("div", "final-cols");
     var pt = el("section", "final-persons");
-    pt.appendChild(el("h2", "", "个人前 " + f.persons.length + " 名"));
+    pt.appendChild(el("h2", "", t("js.contest.quiz.topPersons", f.persons.length)));
     var t1 = el("table", "scoreboard final");
     var tb1 = el("tbody");
     f.persons.forEach(function (p) {
@@ -618,12 +630,12 @@
       tr.appendChild(el("td", "num", p.rank));
       tr.appendChild(el("td", "name", p.name));
       tr.appendChild(el("td", "unit", p.unit));
-      tr.appendChild(el("td", "num", p.points + " 分"));
+      tr.appendChild(el("td", "num", t("js.contest.points", p.points)));
       tb1.appendChild(tr);
     });
     t1.appendChild(tb1); pt.appendChild(t1); cols.appendChild(pt);
     var bt = el("section", "final-branches");
-    bt.appendChild(el("h2", "", "支部排名（人均得分）"));
+    bt.appendChild(el("h2", "", t("js.contest.quiz.branches")));
     var t2 = el("table", "scoreboard final");
     var tb2 = el("tbody");
     f.branches.forEach(function (b) {
@@ -640,7 +652,7 @@
 
   function resultsLink(label) {
     var p = el("p", "quiz-links");
-    var a = el("a", "button", label || "查看全部成绩");
+    var a = el("a", "button", label || t("js.contest.quiz.allResults"));
     a.href = "/contests/" + d.contest + "/results";
     p.appendChild(a);
     return p;
@@ -658,7 +670,7 @@
       box.appendChild(quizFinal(s));
       if (mode !== "screen") box.appendChild(resultsLink());
     } else if (!s.question) {
-      box.appendChild(el("p", "qtext", mode === "play" ? "竞答即将开始，请保持本页打开" : "线上竞答即将开始"));
+      box.appendChild(el("p", "qtext", mode === "play" ? t("js.contest.quiz.playSoon") : t("js.contest.quiz.soon")));
     } else {
       box.appendChild(el("p", "qtext", s.question.text));
       box.appendChild(quizOptions(s));
@@ -669,8 +681,8 @@
     if (mode !== "play" && !s.final && s.question) {
       var side = el("aside", "screen-side quiz-side");
       side.appendChild(countdown(mode === "screen" ? "screen-countdown" : ""));
-      side.appendChild(el("p", "quiz-count", "已作答 " + (s.answers || 0) + " 人"));
-      if (!s.open && s.question && s.question.answer) side.appendChild(el("p", "quiz-correct", "答对 " + s.correct + " 人"));
+      side.appendChild(el("p", "quiz-count", t("js.contest.quiz.answered", s.answers || 0)));
+      if (!s.open && s.question && s.question.answer) side.appendChild(el("p", "quiz-correct", t("js.contest.quiz.correct", s.correct)));
       main.appendChild(side);
     }
     wrap.appendChild(main);
@@ -684,13 +696,13 @@
     if (mode === "play") {
       box.appendChild(countdown("play-countdown"));
       var txt, cls = "";
-      if (s.open) txt = !mineA ? "请选择答案（只能提交一次）" : sent[s.token] ? "已提交 " + mineA + "，等待公布答案" : "正在提交 " + mineA + "……";
-      else if (!mineA) txt = "本题未作答";
-      else if (mineA === s.question.answer) { txt = "回答正确！"; cls = "ok"; }
-      else { txt = "回答错误"; cls = "bad"; }
+      if (s.open) txt = !mineA ? t("js.contest.quiz.choose") : sent[s.token] ? t("js.contest.quiz.sent", mineA) : t("js.contest.quiz.sending", mineA);
+      else if (!mineA) txt = t("js.contest.quiz.unanswered");
+      else if (mineA === s.question.answer) { txt = t("js.contest.quiz.right"); cls = "ok"; }
+      else { txt = t("js.contest.quiz.wrong"); cls = "bad"; }
       box.appendChild(el("p", "quiz-mine " + cls, txt));
     }
-    if (!s.open && s.question.answer) box.appendChild(el("p", "answer", "正确答案：" + s.question.answer));
+    if (!s.open && s.question.answer) box.appendChild(el("p", "answer", t("js.contest.quiz.answer", s.question.answer)));
     return box;
   }
 
@@ -699,11 +711,11 @@
     var total = s.total || (info && info.questions) || 0;
     var n = s.index < 0 ? 1 : s.index + 2;
     if (!s.final) {
-      bar.appendChild(button("开放第 " + n + " 题", "primary", function () { command({ type: "quiz_open" }); }, s.open || n > total));
-      bar.appendChild(button("提前结束本题", "", function () { command({ type: "quiz_close" }); }, !s.open));
+      bar.appendChild(button(t("js.contest.quiz.openN", n), "primary", function () { command({ type: "quiz_open" }); }, s.open || n > total));
+      bar.appendChild(button(t("js.contest.quiz.closeEarly"), "", function () { command({ type: "quiz_close" }); }, !s.open));
     }
     var links = el("p", "quiz-links");
-    [["查看成绩", "/results"], ["导出 Excel", "/export"], ["打开大屏", "/screen"]].forEach(function (x) {
+    [[t("js.contest.quiz.results"), "/results"], [t("js.contest.quiz.export"), "/export"], [t("js.contest.quiz.screen"), "/screen"]].forEach(function (x) {
       var a = el("a", "button", x[0]);
       a.href = "/contests/" + d.contest + x[1];
       links.appendChild(a);

@@ -1,0 +1,126 @@
+package msg
+
+// The live contest screens' text (internal/web/static/contest.js). The page
+// script gets these raw, as data on the page (see WithPrefix), and fills in
+// the %v and %d itself, in order.
+func init() {
+	register(map[string]string{
+		// Connection.
+		"js.contest.conn.connecting":   "正在连接……",
+		"js.contest.conn.reconnecting": "连接中断，正在重连……",
+		"js.contest.conn.ok":           "已连接",
+		"js.contest.conn.retryIn":      "连接中断，%d 秒后重连……",
+		"js.contest.notConnected":      "尚未连接，请稍候",
+		"js.contest.failed":            "操作未成功",
+
+		// The contest's status, in the screen header.
+		"js.contest.status.setup":    "准备中",
+		"js.contest.status.running":  "进行中",
+		"js.contest.status.finished": "已结束",
+
+		// The current question, on every screen.
+		"js.contest.phase.buzzedBy":       "抢到：%v",
+		"js.contest.phase.answeredBy":     "答题：%v",
+		"js.contest.phase.stake":          "风险分值 %v",
+		"js.contest.question.heading":     "%v · 第 %d 题",
+		"js.contest.question.chooseStake": "请 %v 选择风险分值",
+		"js.contest.question.answer":      "答案：%v",
+		"js.contest.points":               "%v 分",
+		"js.contest.ms":                   "%v 毫秒",
+		"js.contest.press.foul":           "犯规",
+		"js.contest.press.late":           "迟按",
+		"js.contest.press.won":            "抢到",
+		"js.contest.verdict.correct":      "正确",
+		"js.contest.verdict.wrong":        "错误",
+		"js.contest.vote.none":            "未投",
+		"js.contest.vote.line":            "%v：%v",
+		"js.contest.outcome.correct":      "%v 回答正确，%v 分",
+		"js.contest.outcome.wrong":        "%v 回答错误，%v 分",
+
+		// Host console.
+		"js.contest.host.checkDevices":   "设备检测",
+		"js.contest.host.start":          "开始比赛",
+		"js.contest.host.next":           "下一题",
+		"js.contest.host.openBuzzers":    "读题完毕，开放抢答",
+		"js.contest.host.openAnswer":     "读题完毕，开始作答",
+		"js.contest.host.endAnswer":      "作答结束，交评委",
+		"js.contest.host.closeQuestion":  "无人作答，结束本题",
+		"js.contest.host.finish":         "结束比赛",
+		"js.contest.host.presses":        "按键记录",
+		"js.contest.host.votes":          "评委投票",
+		"js.contest.host.deadlock":       "评委意见未能形成结论，请主评委裁定",
+		"js.contest.host.notStarted":     "比赛尚未开始。开赛前可先做设备检测。",
+		"js.contest.host.finished":       "比赛已结束。结果见结果页。",
+		"js.contest.host.waitNext":       "等待下一题。",
+		"js.contest.host.scores":         "比分",
+		"js.contest.host.delays":         "抢答器延迟",
+		"js.contest.host.delay":          "%v：%v 毫秒",
+		"js.contest.host.noDevices":      "尚无抢答器连接",
+		"js.contest.host.devicesChecked": "设备检测已通过",
+
+		// Judges.
+		"js.contest.judge.wait":         "等待题目。",
+		"js.contest.judge.recused":      "您与答题队同属一个单位，本题回避。",
+		"js.contest.judge.voted":        "已投票，等待其他评委。",
+		"js.contest.judge.override":     "主评委改判",
+		"js.contest.judge.toCorrect":    "改为正确",
+		"js.contest.judge.toWrong":      "改为错误",
+		"js.contest.judge.reason":       "改判理由（必填）",
+		"js.contest.judge.overrideDo":   "改判",
+		"js.contest.judge.reasonNeeded": "请填写改判理由",
+
+		// Team buzzer.
+		"js.contest.buzzer.score":         "本队得分 %v",
+		"js.contest.buzzer.waitQuestion":  "等待题目",
+		"js.contest.buzzer.notStarted":    "比赛尚未开始",
+		"js.contest.buzzer.finished":      "比赛已结束",
+		"js.contest.buzzer.answerNow":     "请本队作答",
+		"js.contest.buzzer.ours":          "本题由本队作答",
+		"js.contest.buzzer.theirs":        "本题由 %v 作答",
+		"js.contest.buzzer.lockedOut":     "本题已取消本队抢答资格",
+		"js.contest.buzzer.weWon":         "本队抢到！请作答",
+		"js.contest.buzzer.theyWon":       "%v 抢到",
+		"js.contest.buzzer.pressed":       "已按下，等待裁定",
+		"js.contest.buzzer.reading":       "读题中——提前按键判犯规",
+		"js.contest.buzzer.open":          "抢答开始！",
+		"js.contest.buzzer.button":        "抢 答",
+		"js.contest.buzzer.buttonLabel":   "抢答按钮：%v",
+		"js.contest.buzzer.chooseStake":   "请选择本题风险分值（答对加分，答错扣分）：",
+		"js.contest.buzzer.appeal":        "对本题评判提出申诉",
+		"js.contest.buzzer.appealConfirm": "确定对本题评判提出申诉吗？评委将重新评判。",
+
+		// Big screen and audience.
+		"js.contest.screen.over": "比赛结束",
+		"js.contest.screen.soon": "比赛即将开始",
+		"js.contest.screen.wait": "请稍候",
+
+		// Online quiz: big screen, host and phones.
+		"js.contest.quiz.over":       "竞答结束",
+		"js.contest.quiz.progress":   "第 %d / %v 题",
+		"js.contest.quiz.total":      "共 %v 题",
+		"js.contest.quiz.multiHint":  "多选题：可选多项，选好后提交",
+		"js.contest.quiz.option":     "%v．%v",
+		"js.contest.quiz.people":     "%v 人",
+		"js.contest.quiz.submit":     "提交答案",
+		"js.contest.quiz.final":      "竞答结束 · 共 %v 人参加",
+		"js.contest.quiz.topPersons": "个人前 %d 名",
+		"js.contest.quiz.branches":   "支部排名（人均得分）",
+		"js.contest.quiz.allResults": "查看全部成绩",
+		"js.contest.quiz.playSoon":   "竞答即将开始，请保持本页打开",
+		"js.contest.quiz.soon":       "线上竞答即将开始",
+		"js.contest.quiz.answered":   "已作答 %v 人",
+		"js.contest.quiz.correct":    "答对 %v 人",
+		"js.contest.quiz.choose":     "请选择答案（只能提交一次）",
+		"js.contest.quiz.sent":       "已提交 %v，等待公布答案",
+		"js.contest.quiz.sending":    "正在提交 %v……",
+		"js.contest.quiz.unanswered": "本题未作答",
+		"js.contest.quiz.right":      "回答正确！",
+		"js.contest.quiz.wrong":      "回答错误",
+		"js.contest.quiz.answer":     "正确答案：%v",
+		"js.contest.quiz.openN":      "开放第 %d 题",
+		"js.contest.quiz.closeEarly": "提前结束本题",
+		"js.contest.quiz.results":    "查看成绩",
+		"js.contest.quiz.export":     "导出 Excel",
+		"js.contest.quiz.screen":     "打开大屏",
+	})
+}
