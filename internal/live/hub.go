@@ -241,16 +241,16 @@ func matchInfo(c Contest, cfg contest.Config) []byte {
 func asErr(err error) error {
 	var ce *contest.Error
 	if errors.As(err, &ce) {
-		return errs.E(errs.Unprocessable, ce.Code, refusalText(ce))
+		return errs.E(errs.Unprocessable, ce.Code, RefusalText(ce))
 	}
 	return err
 }
 
-// refusalText is the catalog's text for an engine refusal (contest.err.<key>,
+// RefusalText is the catalog's text for an engine refusal (contest.err.<key>,
 // formatted with the refusal's arguments), or the engine's own Chinese when
 // the catalog has no entry for it. The engine imports nothing of ours, so
 // this is where its text joins the catalog.
-func refusalText(ce *contest.Error) string {
+func RefusalText(ce *contest.Error) string {
 	if k := "contest.err." + ce.Key; ce.Key != "" && msg.Has(k) {
 		return msg.T(k, ce.Args...)
 	}

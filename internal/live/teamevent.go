@@ -283,7 +283,7 @@ func (s *Store) AddProject(ctx context.Context, a audit.Actor, id int64, in Proj
 
 func errMsg(err error) string {
 	if ce, ok := err.(*contest.Error); ok {
-		return refusalText(ce)
+		return RefusalText(ce)
 	}
 	return errs.As(err).Message
 }

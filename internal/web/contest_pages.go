@@ -199,7 +199,7 @@ func (cw *contestWeb) setup(w http.ResponseWriter, r *http.Request, p *auth.Prin
 
 func errMessage(err error) string {
 	if ce, ok := err.(*contest.Error); ok {
-		return ce.Message
+		return live.RefusalText(ce)
 	}
 	return errs.As(err).Message
 }
