@@ -173,7 +173,9 @@ func (p *hall) pass(t *time.Timer) bool {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.next-1 != start || p.dirty
+	// A screen that came meanwhile has had everything (its hello): only new
+	// frames call for another pass.
+	return p.next-1 != start
 }
 
 // handOut gives each screen of the chunk what it has not had, and returns
