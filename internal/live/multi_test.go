@@ -517,7 +517,7 @@ func quizForFour(t *testing.T, d *db.DB) (int64, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetQuizAnswerTime(ctx, audit.System, id, 60000); err != nil {
+	if err := s.SetQuizRules(ctx, audit.System, id, QuizRules{AnswerMS: 60000, BasePoints: 10, SpeedPoints: 10}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddQuestion(ctx, audit.System, id, QuestionInput{Text: "“学讲评”中的“讲”指什么？", Options: "讲党课\n讲故事", Answer: "A"}); err != nil {

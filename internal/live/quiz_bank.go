@@ -77,7 +77,7 @@ func (s *Store) DrawFromBank(ctx context.Context, a audit.Actor, id int64, in Ba
 		ids := make([]int64, 0, in.Count)
 		for _, q := range pool[:in.Count] {
 			text, opts, answer := bankQuestion(q, kind)
-			if err := addQuestionTx(ctx, tx, id, seg, text, opts, answer, ""); err != nil {
+			if err := addQuestionTx(ctx, tx, id, seg, text, opts, answer, "", 0); err != nil {
 				return err
 			}
 			ids = append(ids, q.ID)

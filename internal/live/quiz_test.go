@@ -28,7 +28,7 @@ func setupQuiz(t *testing.T, d *db.DB, n int) (int64, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetQuizAnswerTime(ctx, audit.System, id, 10000); err != nil {
+	if err := s.SetQuizRules(ctx, audit.System, id, QuizRules{AnswerMS: 10000, BasePoints: 10, SpeedPoints: 10}); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []QuestionInput{
@@ -86,7 +86,7 @@ func TestQuizSetup(t *testing.T) {
 				t.Errorf("%s: err %v", bad.Text, err)
 			}
 		}
-		if err := s.SetQuizAnswerTime(ctx, audit.System, id, 1000); err == nil {
+		if err := s.SetQuizRules(ctx, audit.System, id, QuizRules{AnswerMS: 1000, BasePoints: 10, SpeedPoints: 10}); err == nil {
 			t.Error("a 1-second answer time was accepted")
 		}
 		// The must-know set mixes types: a quiz takes its choice and

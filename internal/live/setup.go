@@ -250,6 +250,7 @@ type QuestionInput struct {
 	Options string
 	Answer  string
 	TeamKey string
+	AnswerS int // quiz: this question's own answer time in seconds; 0 for the quiz's
 }
 
 // AddQuestion appends a question to a segment.
@@ -286,7 +287,10 @@ func (s *Store) AddQuestion(ctx context.Context, a audit.Actor, id int64, in Que
 			if !ok {
 				return fieldErr("answer", msg.T("live.question.answerLetters"))
 			}
-			return addQuestionTx(ctx, tx, id, 0, text, opts, a, "")
+			if in.AnswerS != 0 && (in.AnswerS < quizMinAnswerS || in.AnswerS > quizMaxAnswerS) {
+				return fieldErr("answer_s", msg.T("live.quiz.badAnswerTime"))
+			}
+			return addQuestionTx(ctx, tx, id, 0, text, opts, a, "", in.AnswerS*1000)
 		}
 		if answer == "" {
 			return fieldErr("answer", msg.T("live.question.noAnswer"))
@@ -294,11 +298,11 @@ func (s *Store) AddQuestion(ctx context.Context, a audit.Actor, id int64, in Que
 		if err := checkSegment(ctx, tx, id, in.Segment); err != nil {
 			return err
 		}
-		return addQuestionTx(ctx, tx, id, in.Segment, text, opts, answer, in.TeamKey)
+		return addQuestionTx(ctx, tx, id, in.Segment, text, opts, answer, in.TeamKey, 0)
 	})
 }
 
-func addQuestionTx(ctx context.Context, tx *db.Tx, id int64, seg int, text string, opts []string, answer, team string) error {
+func addQuestionTx(ctx context.Context, tx *db.Tx, id int64, seg int, text string, opts []string, answer, team string, answerMS int) error {
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) FROM contest_questions WHERE contest_id = ? AND segment = ?`, id, seg).Scan(&n); err != nil {
 		return errs.Wrap(err, "question position")
@@ -307,8 +311,8 @@ func addQuestionTx(ctx context.Context, tx *db.Tx, id int64, seg int, text strin
 		opts = []string{}
 	}
 	ob, _ := json.Marshal(opts)
-	_, err := tx.Insert(ctx, `INSERT INTO contest_questions (contest_id, segment, position, text, options, answer, team_key) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, seg, n+1, text, string(ob), answer, team)
+	_, err := tx.Insert(ctx, `INSERT INTO contest_questions (contest_id, segment, position, text, options, answer, team_key, answer_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, seg, n+1, text, string(ob), answer, team, answerMS)
 	return errs.Wrap(err, "add question")
 }
 
@@ -353,7 +357,7 @@ func (s *Store) ImportMustKnow(ctx context.Context, a audit.Actor, id int64, seg
 					continue
 				}
 			}
-			if err := addQuestionTx(ctx, tx, id, seg, text, opts, answer, ""); err != nil {
+			if err := addQuestionTx(ctx, tx, id, seg, text, opts, answer, "", 0); err != nil {
 				return err
 			}
 			added++
@@ -365,11 +369,39 @@ func (s *Store) ImportMustKnow(ctx context.Context, a audit.Actor, id int64, seg
 	})
 }
 
-// SetQuizAnswerTime sets an online quiz's answer time per question.
-func (s *Store) SetQuizAnswerTime(ctx context.Context, a audit.Actor, id int64, ms int) error {
-	if ms < 5000 || ms > 600000 {
-		return fieldErr("answer_s", msg.T("live.quiz.badAnswerTime"))
+// Limits of an online quiz's rules.
+const (
+	quizMinAnswerS, quizMaxAnswerS = 5, 600
+	quizMaxPoints                  = 100
+)
+
+// QuizRules are an online quiz's settings: the answer time of a question
+// (unless it has its own), the points for a right answer, and the most
+// speed points (for an answer the instant the question opens, falling to
+// 0 at the deadline).
+type QuizRules struct {
+	AnswerMS    int
+	BasePoints  int
+	SpeedPoints int
+}
+
+// SetQuizRules saves a quiz's rules; bad values are refused with the field
+// and a reason, and nothing changes.
+func (s *Store) SetQuizRules(ctx context.Context, a audit.Actor, id int64, r QuizRules) error {
+	var fe []errs.FieldError
+	if r.AnswerMS < quizMinAnswerS*1000 || r.AnswerMS > quizMaxAnswerS*1000 {
+		fe = append(fe, errs.FieldError{Field: "answer_s", Reason: msg.T("live.quiz.badAnswerTime")})
 	}
+	if r.BasePoints < 1 || r.BasePoints > quizMaxPoints {
+		fe = append(fe, errs.FieldError{Field: "base_points", Reason: msg.T("live.quiz.badPoints", quizMaxPoints)})
+	}
+	if r.SpeedPoints < 1 || r.SpeedPoints > quizMaxPoints {
+		fe = append(fe, errs.FieldError{Field: "speed_points", Reason: msg.T("live.quiz.badPoints", quizMaxPoints)})
+	}
+	if len(fe) > 0 {
+		return errs.E(errs.Invalid, "contest_setup_invalid", fe[0].Reason).WithFields(fe)
+	}
+	ms := r.AnswerMS
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
 		kind, err := contestKind(ctx, tx, id)
 		if err != nil {
@@ -378,10 +410,12 @@ func (s *Store) SetQuizAnswerTime(ctx context.Context, a audit.Actor, id int64, 
 		if kind != "quiz" {
 			return fieldErr("answer_s", msg.T("live.quiz.onlyQuiz"))
 		}
-		if _, err := tx.Exec(ctx, `UPDATE contests SET answer_ms = ? WHERE id = ?`, ms, id); err != nil {
-			return errs.Wrap(err, "quiz answer time")
+		if _, err := tx.Exec(ctx, `UPDATE contests SET answer_ms = ?, quiz_base_points = ?, quiz_speed_points = ? WHERE id = ?`,
+			ms, r.BasePoints, r.SpeedPoints, id); err != nil {
+			return errs.Wrap(err, "quiz rules")
 		}
-		return audit.Record(ctx, tx, a, "contest.rules", target(id), map[string]int{"answer_ms": ms}, audit.OK)
+		return audit.Record(ctx, tx, a, "contest.rules", target(id),
+			map[string]int{"answer_ms": ms, "base_points": r.BasePoints, "speed_points": r.SpeedPoints}, audit.OK)
 	})
 }
 
@@ -501,7 +535,7 @@ func Seed(ctx context.Context, tx *db.Tx, a audit.Actor, id int64, s SeedTx) err
 				if q.Options != "" {
 					opts = strings.Split(q.Options, "\n")
 				}
-				if err := addQuestionTx(ctx, tx, id, i+1, q.Text, opts, q.Answer, q.TeamKey); err != nil {
+				if err := addQuestionTx(ctx, tx, id, i+1, q.Text, opts, q.Answer, q.TeamKey, 0); err != nil {
 					return err
 				}
 			}

@@ -46,11 +46,13 @@ type Contest struct {
 	JudgeRule   string
 	TieRule     string
 	TieWindowMS int
-	Config      string // frozen config JSON, "" while in setup
-	Seed        uint64
-	Epoch       time.Time
-	Status      string
-	CreatedAt   time.Time
+	// Online quiz: points for a right answer, and the most speed points.
+	QuizBasePoints, QuizSpeedPoints int
+	Config                          string // frozen config JSON, "" while in setup
+	Seed                            uint64
+	Epoch                           time.Time
+	Status                          string
+	CreatedAt                       time.Time
 
 	Teams     []Team
 	Staff     []Staff
@@ -119,7 +121,11 @@ type QuestionRow struct {
 	Options  []string
 	Answer   string
 	TeamKey  string
+	AnswerMS int // quiz: this question's answer time; 0 is the quiz's
 }
+
+// AnswerSeconds is the question's own answer time in seconds (0: the quiz's).
+func (q QuestionRow) AnswerSeconds() int { return (q.AnswerMS + 999) / 1000 }
 
 // Key is the engine's id for the question.
 func (q QuestionRow) Key() string { return "q" + strconv.FormatInt(q.ID, 10) }
@@ -204,13 +210,13 @@ func nullUser(id int64) any {
 
 func target(id int64) string { return "contest:" + strconv.FormatInt(id, 10) }
 
-const contestCols = `id, title, kind, series, stage, round, answer_ms, judge_rule, tie_rule, tie_window_ms, config, seed, epoch, status, created_at`
+const contestCols = `id, title, kind, series, stage, round, answer_ms, judge_rule, tie_rule, tie_window_ms, quiz_base_points, quiz_speed_points, config, seed, epoch, status, created_at`
 
 func scanContest(sc interface{ Scan(...any) error }) (Contest, error) {
 	var c Contest
 	var seed int64
 	err := sc.Scan(&c.ID, &c.Title, &c.Kind, &c.Series, &c.Stage, &c.Round, &c.AnswerMS, &c.JudgeRule, &c.TieRule,
-		&c.TieWindowMS, &c.Config, &seed, &c.Epoch, &c.Status, &c.CreatedAt)
+		&c.TieWindowMS, &c.QuizBasePoints, &c.QuizSpeedPoints, &c.Config, &seed, &c.Epoch, &c.Status, &c.CreatedAt)
 	c.Seed = uint64(seed)
 	return c, err
 }
@@ -311,7 +317,7 @@ func (s *Store) segments(ctx context.Context, id int64) ([]Segment, error) {
 }
 
 func (s *Store) questions(ctx context.Context, id int64) ([]QuestionRow, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, segment, position, text, options, answer, team_key FROM contest_questions WHERE contest_id = ? ORDER BY segment, position, id`, id)
+	rows, err := s.db.Query(ctx, `SELECT id, segment, position, text, options, answer, team_key, answer_ms FROM contest_questions WHERE contest_id = ? ORDER BY segment, position, id`, id)
 	if err != nil {
 		return nil, errs.Wrap(err, "questions")
 	}
@@ -320,7 +326,7 @@ func (s *Store) questions(ctx context.Context, id int64) ([]QuestionRow, error) 
 	for rows.Next() {
 		var q QuestionRow
 		var opts string
-		if err := rows.Scan(&q.ID, &q.Segment, &q.Position, &q.Text, &opts, &q.Answer, &q.TeamKey); err != nil {
+		if err := rows.Scan(&q.ID, &q.Segment, &q.Position, &q.Text, &opts, &q.Answer, &q.TeamKey, &q.AnswerMS); err != nil {
 			return nil, errs.Wrap(err, "question")
 		}
 		_ = json.Unmarshal([]byte(opts), &q.Options)
@@ -385,9 +391,11 @@ func (s *Store) QuizConfig(ctx context.Context, c Contest) (contest.QuizConfig, 
 		err := json.Unmarshal([]byte(c.Config), &cfg)
 		return cfg, errs.Wrap(err, "frozen quiz config")
 	}
-	cfg = contest.QuizConfig{ID: strconv.FormatInt(c.ID, 10), AnswerTime: time.Duration(c.AnswerMS) * time.Millisecond}
+	cfg = contest.QuizConfig{ID: strconv.FormatInt(c.ID, 10), AnswerTime: time.Duration(c.AnswerMS) * time.Millisecond,
+		BasePoints: c.QuizBasePoints, SpeedPoints: c.QuizSpeedPoints}
 	for _, q := range c.Questions {
-		cfg.Questions = append(cfg.Questions, contest.QuizQuestion{ID: q.Key(), Text: q.Text, Options: q.Options, Answer: q.Answer})
+		cfg.Questions = append(cfg.Questions, contest.QuizQuestion{ID: q.Key(), Text: q.Text, Options: q.Options, Answer: q.Answer,
+			AnswerTime: time.Duration(q.AnswerMS) * time.Millisecond})
 	}
 	rows, err := s.db.Query(ctx, `SELECT m.id, m.name, o.name FROM members m JOIN orgs o ON o.id = m.org_id ORDER BY m.id`)
 	if err != nil {

@@ -63,6 +63,7 @@ func init() {
 		"live.question.noAnswer":       "请填写答案",
 		"live.mustknow.noChoice":       "所选范围内没有单选、多选或判断题，线上竞答无法使用",
 		"live.quiz.badAnswerTime":      "每题作答时间须在5至600秒之间",
+		"live.quiz.badPoints":          "分值须为1至%v之间的整数",
 		"live.quiz.onlyQuiz":           "只有线上竞答可以这样设置",
 		"live.rules.badAnswerTime":     "答题时间须在1至600秒之间",
 		"live.rules.badJudge":          "评判规则无效",

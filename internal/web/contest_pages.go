@@ -103,7 +103,8 @@ func (cw *contestWeb) create(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	if r.FormValue("kind") == "quiz" {
 		// A match's 3 seconds is far too short to read a question on a
 		// phone and tap an answer.
-		if err := cw.store.SetQuizAnswerTime(r.Context(), p.Actor(), id, int(contest.DefaultQuizAnswerTime/time.Millisecond)); err != nil {
+		if err := cw.store.SetQuizRules(r.Context(), p.Actor(), id, live.QuizRules{AnswerMS: int(contest.DefaultQuizAnswerTime / time.Millisecond),
+			BasePoints: contest.DefaultQuizBasePoints, SpeedPoints: contest.DefaultQuizSpeedPoints}); err != nil {
 			return err
 		}
 		redirect(w, r, fmt.Sprintf("/contests/%d", id), msg.T("contest.quiz.created"))
@@ -298,9 +299,13 @@ func (cw *contestWeb) removeSegment(w http.ResponseWriter, r *http.Request, p *a
 
 func (cw *contestWeb) addQuestion(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	seg, _ := strconv.Atoi(r.FormValue("segment"))
+	secs, err := strconv.Atoi(strings.TrimSpace(defaultStr(r.FormValue("answer_s"), "0")))
+	if err != nil {
+		return errs.E(errs.Invalid, "bad_number", msg.T("contest.quiz.badTime"))
+	}
 	return cw.setupAction(w, r, p, msg.T("contest.questionAdded"), func(c live.Contest) error {
 		return cw.store.AddQuestion(r.Context(), p.Actor(), c.ID, live.QuestionInput{Segment: seg, Text: r.FormValue("text"),
-			Options: r.FormValue("options"), Answer: r.FormValue("answer"), TeamKey: r.FormValue("team")})
+			Options: r.FormValue("options"), Answer: r.FormValue("answer"), TeamKey: r.FormValue("team"), AnswerS: secs})
 	})
 }
 
@@ -360,12 +365,14 @@ func (cw *contestWeb) drawQuestions(w http.ResponseWriter, r *http.Request, p *a
 }
 
 func (cw *contestWeb) setQuizRules(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
-	secs, err := strconv.Atoi(strings.TrimSpace(r.FormValue("answer_s")))
-	if err != nil {
-		return errs.E(errs.Invalid, "bad_number", msg.T("contest.quiz.badTime"))
+	secs, err1 := strconv.Atoi(strings.TrimSpace(r.FormValue("answer_s")))
+	base, err2 := strconv.Atoi(strings.TrimSpace(defaultStr(r.FormValue("base_points"), "10")))
+	speed, err3 := strconv.Atoi(strings.TrimSpace(defaultStr(r.FormValue("speed_points"), "10")))
+	if err1 != nil || err2 != nil || err3 != nil {
+		return errs.E(errs.Invalid, "bad_number", msg.T("contest.quiz.badNumbers"))
 	}
 	return cw.setupAction(w, r, p, msg.T("common.saved"), func(c live.Contest) error {
-		return cw.store.SetQuizAnswerTime(r.Context(), p.Actor(), c.ID, secs*1000)
+		return cw.store.SetQuizRules(r.Context(), p.Actor(), c.ID, live.QuizRules{AnswerMS: secs * 1000, BasePoints: base, SpeedPoints: speed})
 	})
 }
 

@@ -85,3 +85,41 @@ func TestContestRulesShownAndKept(t *testing.T) {
 		t.Error("the tie rule is shown as its code")
 	}
 }
+
+// A quiz's rules form: bad numbers are refused in Chinese and change
+// nothing; good ones are shown on the setup page and prefill the form; a
+// question can have its own answer time.
+func TestQuizRulesForm(t *testing.T) {
+	h := newHarnessOn(t, engines()[0])
+	admin := h.login("admin", demoPW)
+	r := h.do("POST", "/contests", admin, url.Values{"title": {"分值设置测试"}, "kind": {"quiz"}, "stage": {"final"}, "round": {"0"}})
+	var id int64
+	if _, err := fmt.Sscanf(r.Header.Get("Location"), "/contests/%d", &id); err != nil {
+		t.Fatalf("create: %s", r)
+	}
+	rules := fmt.Sprintf("/contests/%d/quizrules", id)
+	for _, bad := range []url.Values{
+		{"answer_s": {"15"}, "base_points": {"0"}, "speed_points": {"5"}},
+		{"answer_s": {"15"}, "base_points": {"20"}, "speed_points": {"快"}},
+		{"answer_s": {"2"}, "base_points": {"20"}, "speed_points": {"5"}},
+	} {
+		r := h.do("POST", rules, admin, bad)
+		if r.StatusCode != http.StatusBadRequest || !hasHan(string(r.Body)) {
+			t.Errorf("%v: %s", bad, r)
+		}
+	}
+	page := string(h.do("GET", fmt.Sprintf("/contests/%d", id), admin, nil).Body)
+	if !strings.Contains(page, "每题作答时间 20 秒（单独设定的题目除外）。答对得10分，另按作答速度加0至10分") {
+		t.Fatal("refused rules changed the quiz, or the rules are not shown")
+	}
+	h.do("POST", rules, admin, url.Values{"answer_s": {"15"}, "base_points": {"20"}, "speed_points": {"5"}}).expect(t, http.StatusSeeOther, "rules")
+	h.do("POST", fmt.Sprintf("/contests/%d/questions", id), admin, url.Values{"text": {"单独限时的题"}, "options": {"甲\n乙"},
+		"answer": {"A"}, "answer_s": {"45"}}).expect(t, http.StatusSeeOther, "question")
+	page = string(h.do("GET", fmt.Sprintf("/contests/%d", id), admin, nil).Body)
+	for _, want := range []string{"每题作答时间 15 秒（单独设定的题目除外）。答对得20分，另按作答速度加0至5分",
+		`name="base_points" min="1" max="100" value="20"`, `name="speed_points" min="1" max="100" value="5"`, "限时 45 秒"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("setup page lacks %q", want)
+		}
+	}
+}
