@@ -455,6 +455,16 @@ type Rules struct {
 	JudgeRule   string
 	TieRule     string
 	TieWindowMS int
+	// A buzz before the buzzers open: points off, and locked out of the question.
+	FoulPoints  int
+	FoulLockOut bool
+	// Remote buzzers: subtract each device's measured delay, at most
+	// DelayCapMS (0: the engine's default, 150 ms).
+	DelayCompensation bool
+	DelayCapMS        int
+	// The device check before the start: the buzzers' delays may differ by
+	// at most this much (0: no check required).
+	MaxDeviceSpreadMS int
 }
 
 // SetRules changes the match-wide settings.
@@ -473,9 +483,23 @@ func (s *Store) SetRules(ctx context.Context, a audit.Actor, id int64, r Rules) 
 	if r.TieWindowMS < 1 || r.TieWindowMS > 1000 {
 		return fieldErr("tie_window_ms", msg.T("live.rules.badTieWindow"))
 	}
+	if r.DelayCapMS == 0 {
+		r.DelayCapMS = int(contest.DefaultDelayCap / time.Millisecond)
+	}
+	if r.FoulPoints < 0 || r.FoulPoints > 1000 {
+		return fieldErr("foul_points", msg.T("live.rules.badFoulPoints"))
+	}
+	if r.DelayCapMS < 1 || r.DelayCapMS > 500 {
+		return fieldErr("delay_cap_ms", msg.T("live.rules.badDelayCap"))
+	}
+	if r.MaxDeviceSpreadMS < 0 || r.MaxDeviceSpreadMS > 1000 {
+		return fieldErr("max_device_spread_ms", msg.T("live.rules.badDeviceSpread"))
+	}
 	return s.setupTx(ctx, id, func(tx *db.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE contests SET answer_ms = ?, judge_rule = ?, tie_rule = ?, tie_window_ms = ? WHERE id = ?`,
-			r.AnswerMS, r.JudgeRule, r.TieRule, r.TieWindowMS, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE contests SET answer_ms = ?, judge_rule = ?, tie_rule = ?, tie_window_ms = ?,
+			foul_points = ?, foul_lockout = ?, delay_compensation = ?, delay_cap_ms = ?, max_device_spread_ms = ? WHERE id = ?`,
+			r.AnswerMS, r.JudgeRule, r.TieRule, r.TieWindowMS,
+			r.FoulPoints, r.FoulLockOut, r.DelayCompensation, r.DelayCapMS, r.MaxDeviceSpreadMS, id); err != nil {
 			return errs.Wrap(err, "rules")
 		}
 		return audit.Record(ctx, tx, a, "contest.rules", target(id), r, audit.OK)

@@ -48,11 +48,20 @@ type Contest struct {
 	TieWindowMS int
 	// Online quiz: points for a right answer, and the most speed points.
 	QuizBasePoints, QuizSpeedPoints int
-	Config                          string // frozen config JSON, "" while in setup
-	Seed                            uint64
-	Epoch                           time.Time
-	Status                          string
-	CreatedAt                       time.Time
+	// Match: a buzz before the buzzers open costs FoulPoints and, with
+	// FoulLockOut, the question; remote buzzers' measured delays are
+	// subtracted (up to DelayCapMS) with DelayCompensation; MaxDeviceSpreadMS
+	// > 0 requires a device check before the start.
+	FoulPoints        int
+	FoulLockOut       bool
+	DelayCompensation bool
+	DelayCapMS        int
+	MaxDeviceSpreadMS int
+	Config            string // frozen config JSON, "" while in setup
+	Seed              uint64
+	Epoch             time.Time
+	Status            string
+	CreatedAt         time.Time
 
 	Teams     []Team
 	Staff     []Staff
@@ -210,13 +219,14 @@ func nullUser(id int64) any {
 
 func target(id int64) string { return "contest:" + strconv.FormatInt(id, 10) }
 
-const contestCols = `id, title, kind, series, stage, round, answer_ms, judge_rule, tie_rule, tie_window_ms, quiz_base_points, quiz_speed_points, config, seed, epoch, status, created_at`
+const contestCols = `id, title, kind, series, stage, round, answer_ms, judge_rule, tie_rule, tie_window_ms, quiz_base_points, quiz_speed_points, foul_points, foul_lockout, delay_compensation, delay_cap_ms, max_device_spread_ms, config, seed, epoch, status, created_at`
 
 func scanContest(sc interface{ Scan(...any) error }) (Contest, error) {
 	var c Contest
 	var seed int64
 	err := sc.Scan(&c.ID, &c.Title, &c.Kind, &c.Series, &c.Stage, &c.Round, &c.AnswerMS, &c.JudgeRule, &c.TieRule,
-		&c.TieWindowMS, &c.QuizBasePoints, &c.QuizSpeedPoints, &c.Config, &seed, &c.Epoch, &c.Status, &c.CreatedAt)
+		&c.TieWindowMS, &c.QuizBasePoints, &c.QuizSpeedPoints, &c.FoulPoints, &c.FoulLockOut, &c.DelayCompensation, &c.DelayCapMS,
+		&c.MaxDeviceSpreadMS, &c.Config, &seed, &c.Epoch, &c.Status, &c.CreatedAt)
 	c.Seed = uint64(seed)
 	return c, err
 }
@@ -349,7 +359,12 @@ func (c Contest) MatchConfig() (contest.Config, error) {
 		ID: strconv.FormatInt(c.ID, 10), Stage: c.Stage, Round: c.Round,
 		AnswerTime: time.Duration(c.AnswerMS) * time.Millisecond,
 		JudgeRule:  contest.JudgeRule(c.JudgeRule), TieRule: contest.TieRule(c.TieRule),
-		TieWindow: time.Duration(c.TieWindowMS) * time.Millisecond,
+		TieWindow:         time.Duration(c.TieWindowMS) * time.Millisecond,
+		DelayCompensation: c.DelayCompensation,
+		MaxDeviceSpread:   time.Duration(c.MaxDeviceSpreadMS) * time.Millisecond,
+	}
+	if c.DelayCompensation {
+		cfg.DelayCap = time.Duration(c.DelayCapMS) * time.Millisecond
 	}
 	for _, t := range c.Teams {
 		ct := contest.Team{ID: t.Key, Name: t.Name, Unit: t.Unit}
@@ -367,6 +382,9 @@ func (c Contest) MatchConfig() (contest.Config, error) {
 	}
 	for _, g := range c.Segments {
 		seg := contest.Segment{Kind: contest.SegmentKind(g.Kind), Title: g.Title, Points: g.Points, WrongPenalty: g.WrongPenalty, Reopen: g.Reopen}
+		if seg.Kind == contest.Buzzer {
+			seg.Foul = &contest.FoulRule{Points: c.FoulPoints, LockOut: c.FoulLockOut}
+		}
 		for _, v := range strings.Split(g.RiskValues, ",") {
 			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
 				seg.RiskValues = append(seg.RiskValues, n)

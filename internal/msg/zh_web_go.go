@@ -60,7 +60,7 @@ func init() {
 		"contest.badImportRange":  "题号和数量须为整数",
 		"contest.imported":        "已从应知应会题库导入题目",
 		"contest.questionRemoved": "题目已删除",
-		"contest.badSeconds":      "时间须为整数",
+		"contest.badSeconds":      "时间和分值须为整数",
 		"contest.rulesSaved":      "规则已保存",
 		"contest.notJudge":        "您不是本场比赛的评委",
 		"contest.playMembersOnly": "线上竞答只对党员账号开放",

@@ -389,12 +389,17 @@ func (cw *contestWeb) removeQuestion(w http.ResponseWriter, r *http.Request, p *
 func (cw *contestWeb) setRules(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
 	ans, err1 := strconv.Atoi(r.FormValue("answer_s"))
 	win, err2 := strconv.Atoi(defaultStr(r.FormValue("tie_window_ms"), "30"))
-	if err1 != nil || err2 != nil {
+	foul, err3 := strconv.Atoi(defaultStr(r.FormValue("foul_points"), "0"))
+	dcap, err4 := strconv.Atoi(defaultStr(r.FormValue("delay_cap_ms"), "150"))
+	spread, err5 := strconv.Atoi(defaultStr(r.FormValue("max_device_spread_ms"), "0"))
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || err5 != nil {
 		return errs.E(errs.Invalid, "bad_number", msg.T("contest.badSeconds"))
 	}
 	return cw.setupAction(w, r, p, msg.T("contest.rulesSaved"), func(c live.Contest) error {
 		return cw.store.SetRules(r.Context(), p.Actor(), c.ID, live.Rules{AnswerMS: ans * 1000, JudgeRule: r.FormValue("judge_rule"),
-			TieRule: r.FormValue("tie_rule"), TieWindowMS: win})
+			TieRule: r.FormValue("tie_rule"), TieWindowMS: win,
+			FoulPoints: foul, FoulLockOut: r.FormValue("foul_lockout") != "",
+			DelayCompensation: r.FormValue("delay_compensation") != "", DelayCapMS: dcap, MaxDeviceSpreadMS: spread})
 	})
 }
 

@@ -70,13 +70,21 @@ func TestContestRulesShownAndKept(t *testing.T) {
 	if _, err := fmt.Sscanf(r.Header.Get("Location"), "/contests/%d", &id); err != nil {
 		t.Fatalf("create: %s", r)
 	}
+	bad := h.do("POST", fmt.Sprintf("/contests/%d/rules", id), admin, url.Values{"answer_s": {"5"}, "judge_rule": {"unanimous"},
+		"tie_rule": {"draw"}, "tie_window_ms": {"40"}, "foul_points": {"5"}, "max_device_spread_ms": {"5000"}})
+	if bad.StatusCode != http.StatusBadRequest || !strings.Contains(string(bad.Body), "设备检测允许的延迟差须在0至1000毫秒之间") {
+		t.Fatalf("a 5 s device bound: %s", bad)
+	}
 	h.do("POST", fmt.Sprintf("/contests/%d/rules", id), admin, url.Values{"answer_s": {"5"}, "judge_rule": {"unanimous"},
-		"tie_rule": {"draw"}, "tie_window_ms": {"40"}}).expect(t, http.StatusSeeOther, "rules")
+		"tie_rule": {"draw"}, "tie_window_ms": {"40"}, "foul_points": {"5"}, "delay_compensation": {"1"}, "delay_cap_ms": {"100"},
+		"max_device_spread_ms": {"40"}}).expect(t, http.StatusSeeOther, "rules")
 	page := h.do("GET", fmt.Sprintf("/contests/%d", id), admin, nil)
 	page.expect(t, http.StatusOK, "setup page")
 	body := string(page.Body)
 	for _, want := range []string{"同时抢答：抽签（窗口 40 毫秒）", `name="answer_s" min="1" max="600" value="5"`,
-		`<option value="unanimous" selected>`, `<option value="draw" selected>`, `name="tie_window_ms" min="1" max="1000" value="40"`} {
+		`<option value="unanimous" selected>`, `<option value="draw" selected>`, `name="tie_window_ms" min="1" max="1000" value="40"`,
+		"抢先按键（犯规）：扣 5 分 ·", "扣除各设备实测延迟，最多 100 毫秒", "各抢答器延迟相差不得超过 40 毫秒，否则不能开赛",
+		`name="foul_lockout" value="1">`, `name="delay_compensation" value="1" checked>`, `name="max_device_spread_ms" min="0" max="1000" value="40"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("setup page lacks %q", want)
 		}
