@@ -24,8 +24,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"xuejiangping/internal/contest"
 )
 
@@ -68,18 +66,15 @@ func (c Config) withDefaults() Config {
 }
 
 type runner struct {
+	runLog
 	cfg   Config
 	setup Setup
 	http  *http.Client
-	start time.Time
 
 	clients []*client
 	host    *client
 	judges  []*client
 	teams   []*client
-
-	notesMu sync.Mutex
-	notes   map[string]int
 
 	mu       sync.Mutex
 	state    contest.State
@@ -95,22 +90,6 @@ type runner struct {
 	lateStep int
 }
 
-func (r *runner) clock() int64 { return int64(time.Since(r.start)) }
-
-func (r *runner) note(what string, err error) {
-	key := what
-	if st := websocket.CloseStatus(err); st != -1 {
-		key += fmt.Sprintf(" (close %d)", st)
-	}
-	r.notesMu.Lock()
-	r.notes[key]++
-	r.notesMu.Unlock()
-}
-
-func (r *runner) logf(format string, a ...any) {
-	fmt.Fprintf(r.cfg.Log, "[%6.1fs] "+format+"\n", append([]any{time.Since(r.start).Seconds()}, a...)...)
-}
-
 // Run connects the clients, plays the match and reports.
 func Run(ctx context.Context, cfg Config, s Setup) (Report, error) {
 	cfg = cfg.withDefaults()
@@ -118,7 +97,7 @@ func Run(ctx context.Context, cfg Config, s Setup) (Report, error) {
 	if cfg.Clients < need {
 		return Report{}, fmt.Errorf("--clients 至少为 %d（主持人、%d 位评委、%d 支队各一个）", need, len(s.Judges), len(s.Teams))
 	}
-	r := &runner{cfg: cfg, setup: s, start: time.Now(), notes: map[string]int{}, at: map[int64]int64{}, bestRTT: -1}
+	r := &runner{runLog: newRunLog(cfg.Log), cfg: cfg, setup: s, at: map[int64]int64{}, bestRTT: -1}
 	r.http = &http.Client{Transport: &http.Transport{
 		Proxy:       nil,
 		DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
@@ -586,12 +565,7 @@ func (r *runner) finish(rep *Report) {
 	rep.Steps = r.steps
 	rep.LateSteps = r.lateStep
 	rep.ClockRTT = time.Duration(r.bestRTT)
-	r.notesMu.Lock()
-	rep.Notes = map[string]int{}
-	for k, v := range r.notes {
-		rep.Notes[k] = v
-	}
-	r.notesMu.Unlock()
+	rep.Notes = r.noted()
 }
 
 // Dist is a latency distribution.

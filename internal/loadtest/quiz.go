@@ -82,19 +82,16 @@ type quizRound struct {
 }
 
 type quizRunner struct {
+	runLog
 	opt   QuizOptions
 	setup QuizSetup
 	http  *http.Client
-	start time.Time
 
 	host   *qconn
 	screen *qconn
 	phones []*qconn
 	all    []*qconn
 	rounds []*quizRound
-
-	notesMu sync.Mutex
-	notes   map[string]int
 
 	mu         sync.Mutex
 	hostSnap   contest.QuizSnapshot
@@ -107,28 +104,12 @@ type quizRunner struct {
 	screenWire int64
 }
 
-func (q *quizRunner) clock() int64 { return int64(time.Since(q.start)) }
-
-func (q *quizRunner) note(what string, err error) {
-	key := what
-	if st := websocket.CloseStatus(err); st != -1 {
-		key += fmt.Sprintf(" (close %d)", st)
-	}
-	q.notesMu.Lock()
-	q.notes[key]++
-	q.notesMu.Unlock()
-}
-
-func (q *quizRunner) logf(format string, a ...any) {
-	fmt.Fprintf(q.opt.Log, "[%6.1fs] "+format+"\n", append([]any{time.Since(q.start).Seconds()}, a...)...)
-}
-
 // RunQuiz connects the host, a big screen and every phone, plays the quiz
 // and reports. d, when not nil, is the server's database: the answers it
 // holds afterwards are checked against the ones the phones had accepted.
 func RunQuiz(ctx context.Context, opt QuizOptions, s QuizSetup, d *db.DB) (QuizReport, error) {
 	opt = opt.withDefaults()
-	q := &quizRunner{opt: opt, setup: s, start: time.Now(), notes: map[string]int{}, refused: map[string]int{}}
+	q := &quizRunner{runLog: newRunLog(opt.Log), opt: opt, setup: s, refused: map[string]int{}}
 	q.http = &http.Client{Transport: &http.Transport{
 		Proxy:       nil,
 		DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
@@ -450,12 +431,7 @@ func (q *quizRunner) finish(rep *QuizReport) {
 		c.mu.Unlock()
 	}
 	rep.ScreenWire = q.screen.frames.Load()
-	q.notesMu.Lock()
-	rep.Notes = map[string]int{}
-	for k, v := range q.notes {
-		rep.Notes[k] = v
-	}
-	q.notesMu.Unlock()
+	rep.Notes = q.noted()
 }
 
 // peakPerSecond is the most arrivals within any one second.
