@@ -393,10 +393,10 @@ func (s *Store) SetQuizRules(ctx context.Context, a audit.Actor, id int64, r Qui
 		fe = append(fe, errs.FieldError{Field: "answer_s", Reason: msg.T("live.quiz.badAnswerTime")})
 	}
 	if r.BasePoints < 1 || r.BasePoints > quizMaxPoints {
-		fe = append(fe, errs.FieldError{Field: "base_points", Reason: msg.T("live.quiz.badPoints", quizMaxPoints)})
+		fe = append(fe, errs.FieldError{Field: "base_points", Reason: msg.T("live.quiz.badBasePoints", quizMaxPoints)})
 	}
 	if r.SpeedPoints < 1 || r.SpeedPoints > quizMaxPoints {
-		fe = append(fe, errs.FieldError{Field: "speed_points", Reason: msg.T("live.quiz.badPoints", quizMaxPoints)})
+		fe = append(fe, errs.FieldError{Field: "speed_points", Reason: msg.T("live.quiz.badSpeedPoints", quizMaxPoints)})
 	}
 	if len(fe) > 0 {
 		return errs.E(errs.Invalid, "contest_setup_invalid", fe[0].Reason).WithFields(fe)

@@ -106,6 +106,10 @@ func TestQuizRulesForm(t *testing.T) {
 		t.Fatalf("create: %s", r)
 	}
 	rules := fmt.Sprintf("/contests/%d/quizrules", id)
+	zero := h.do("POST", rules, admin, url.Values{"answer_s": {"15"}, "base_points": {"0"}, "speed_points": {"5"}})
+	if body := string(zero.Body); !strings.Contains(body, "答对得分须为1至100之间的整数") || strings.Contains(body, "base_points") {
+		t.Errorf("the error page should say which figure is wrong in Chinese, not name the form field's code: %s", zero)
+	}
 	for _, bad := range []url.Values{
 		{"answer_s": {"15"}, "base_points": {"0"}, "speed_points": {"5"}},
 		{"answer_s": {"15"}, "base_points": {"20"}, "speed_points": {"快"}},

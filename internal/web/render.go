@@ -78,6 +78,16 @@ func parsePages() (*pages, error) {
 		// these read what it points to (nil, unanswered, is neither).
 		"isTrue":  func(b *bool) bool { return b != nil && *b },
 		"isFalse": func(b *bool) bool { return b != nil && !*b },
+		// A field error names a form field by its code (base_points) or an
+		// import column by its header (姓名); a person reads only the latter.
+		"fieldName": func(f string) string {
+			for _, r := range f {
+				if r >= 0x80 {
+					return f
+				}
+			}
+			return ""
+		},
 		"hasID": func(list []int64, id int64) bool {
 			for _, x := range list {
 				if x == id {
